@@ -1,0 +1,3 @@
+//! Energy-based models from LeCun's tutorial as wengert graph expressions.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]

@@ -1,0 +1,283 @@
+//! The backward sweep: one reverse pass over the tape, accumulating adjoints.
+use crate::op::TensorRef;
+use crate::tape::{Inner, TKind, Tape};
+use crate::{Error, ErrorKind, Real, Var};
+use smallvec::SmallVec;
+use std::ops::Index;
+
+/// The gradients from one backward sweep, indexable by the [`Var`]s of the tape.
+///
+/// `grads[x]` is the derivative with respect to a scalar (or one-element tensor) `x`;
+/// [`Grads::wrt`] gives the whole gradient of a tensor. A `Var` that does not reach the
+/// output, or a constant, has gradient zero. Dropping a `Grads` hands its buffers back to
+/// the tape for the next sweep.
+///
+/// ```
+/// use wengert_tape::Tape;
+/// let tape = Tape::<f64>::new();
+/// let w = tape.tensor([2], vec![1.0, 2.0]);
+/// let x = tape.var(3.0);
+/// let y = (w * x).sum_all(); // y = x (w0 + w1)
+/// let g = tape.backward(y);
+/// assert_eq!(g.wrt(w), &[3.0, 3.0]);
+/// assert_eq!(g[x], 3.0);
+/// ```
+pub struct Grads<'t, T: Real> {
+    tape: &'t Tape<T>,
+    sadj: Vec<T>,
+    tadj: Vec<T>,
+    zero: T,
+}
+
+impl<T: Real> std::fmt::Debug for Grads<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Grads({} scalar, {} tensor elements)", self.sadj.len(), self.tadj.len())
+    }
+}
+
+impl<'t, T: Real> Grads<'t, T> {
+    /// The gradient with respect to `v`, as a slice of its elements (length 1 for a scalar).
+    pub fn wrt(&self, v: Var<'t, T>) -> &[T] {
+        let id = v.id();
+        if id.is_const() {
+            return std::slice::from_ref(&self.zero);
+        }
+        if !id.is_tensor() {
+            return std::slice::from_ref(&self.sadj[id.index()]);
+        }
+        let s = self.tape.inner.borrow();
+        let n = &s.tnodes[id.index()];
+        let (off, len) = (n.off, n.len());
+        drop(s);
+        &self.tadj[off..off + len]
+    }
+
+    /// The gradient with respect to `v`, copied into a vector.
+    pub fn to_vec(&self, v: Var<'t, T>) -> Vec<T> {
+        self.wrt(v).to_vec()
+    }
+}
+
+impl<'t, T: Real> Index<Var<'t, T>> for Grads<'t, T> {
+    type Output = T;
+    /// # Panics
+    /// If `v` is a tensor of more than one element (use [`Grads::wrt`]).
+    #[track_caller]
+    fn index(&self, v: Var<'t, T>) -> &T {
+        let g = self.wrt(v);
+        assert!(g.len() == 1, "wengert: grads[v]: v has {} elements; use grads.wrt(v)", g.len());
+        &g[0]
+    }
+}
+
+impl<T: Real> Drop for Grads<'_, T> {
+    fn drop(&mut self) {
+        if let Ok(mut s) = self.tape.inner.try_borrow_mut() {
+            if s.pool.len() < 4 {
+                s.pool.push(std::mem::take(&mut self.sadj));
+                s.pool.push(std::mem::take(&mut self.tadj));
+            }
+        }
+    }
+}
+
+impl<T: Real> Tape<T> {
+    /// Gradients of the scalar (or one-element tensor) `y` with respect to every `Var`.
+    ///
+    /// # Panics
+    /// If `y` has more than one element (use [`Tape::vjp`]), if it belongs to another tape,
+    /// or, in anomaly mode, at the first non-finite value or gradient.
+    #[track_caller]
+    pub fn backward(&self, y: Var<'_, T>) -> Grads<'_, T> {
+        self.try_backward(y).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Tape::backward`], returning an error instead of panicking.
+    ///
+    /// # Errors
+    /// [`ErrorKind::NonScalarBackward`], [`ErrorKind::DifferentTapes`], or in anomaly mode
+    /// [`ErrorKind::Anomaly`] naming the first node (in sweep order) whose value or gradient
+    /// is not finite, with the source line that recorded it.
+    #[track_caller]
+    pub fn try_backward(&self, y: Var<'_, T>) -> Result<Grads<'_, T>, Error> {
+        if y.is_tensor() && y.numel() != 1 {
+            return Err(Error::here(ErrorKind::NonScalarBackward { shape: y.shape() }));
+        }
+        self.try_vjp(y, &[T::one()])
+    }
+
+    /// The vector-Jacobian product: gradients of `Σ cotangent ⊙ y` with respect to every
+    /// `Var`.
+    ///
+    /// # Panics
+    /// If `cotangent` does not have one element per element of `y`.
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// let x = tape.tensor([2], vec![1.0, 2.0]);
+    /// let y = x * x;
+    /// let g = tape.vjp(y, &[1.0, 10.0]);
+    /// assert_eq!(g.wrt(x), &[2.0, 40.0]);
+    /// ```
+    #[track_caller]
+    pub fn vjp(&self, y: Var<'_, T>, cotangent: &[T]) -> Grads<'_, T> {
+        self.try_vjp(y, cotangent).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// [`Tape::vjp`], returning an error instead of panicking.
+    ///
+    /// # Errors
+    /// A cotangent of the wrong length, a `Var` of another tape, or an anomaly.
+    #[track_caller]
+    pub fn try_vjp(&self, y: Var<'_, T>, cotangent: &[T]) -> Result<Grads<'_, T>, Error> {
+        if !std::ptr::eq(y.tape(), self) {
+            return Err(Error::here(ErrorKind::DifferentTapes { op: "backward" }));
+        }
+        if cotangent.len() != y.numel() {
+            return Err(Error::here(ErrorKind::ShapeMismatch {
+                op: "vjp",
+                lhs: y.shape(),
+                rhs: [cotangent.len()].into(),
+            }));
+        }
+        let mut g = self.inner.borrow_mut();
+        let s = &mut *g;
+        let mut sadj = s.pool.pop().unwrap_or_default();
+        let mut tadj = s.pool.pop().unwrap_or_default();
+        sadj.clear();
+        sadj.resize(s.ends.len(), T::zero());
+        tadj.clear();
+        tadj.resize(s.tvals.len(), T::zero());
+        let id = y.id();
+        if id.is_tensor() {
+            let off = s.tnodes[id.index()].off;
+            tadj[off..off + cotangent.len()].copy_from_slice(cotangent);
+        } else if !id.is_const() {
+            sadj[id.index()] = cotangent[0];
+        }
+        let checked = if s.debug.is_some() { first_bad_value(s) } else { Ok(()) };
+        let res = checked.and_then(|_| sweep_all(s, &mut sadj, &mut tadj));
+        drop(g);
+        let grads = Grads { tape: self, sadj, tadj, zero: T::zero() };
+        res.map(|_| grads)
+    }
+}
+
+/// Walks scalar and tensor nodes in one reverse order: before tensor node `k`, the scalar
+/// nodes recorded after it (indices `mark_k..`) are swept.
+fn sweep_all<T: Real>(s: &Inner<T>, sadj: &mut [T], tadj: &mut [T]) -> Result<(), Error> {
+    let mut cur = s.ends.len();
+    for (k, node) in s.tnodes.iter().enumerate().rev() {
+        let mark = node.mark as usize;
+        sweep_scalars(s, sadj, mark, cur)?;
+        cur = mark;
+        if !node.grad {
+            continue;
+        }
+        match &node.kind {
+            TKind::Leaf => {}
+            TKind::FromScalar(i) => sadj[*i as usize] += tadj[node.off],
+            TKind::ToScalar { scalar, elem } => {
+                let src = &s.tnodes[node.inputs[0] as usize];
+                tadj[src.off + elem] += sadj[*scalar as usize];
+            }
+            TKind::Op(op) => {
+                let len = node.len();
+                let (below, above) = tadj.split_at_mut(node.off);
+                let gout = &above[..len];
+                if s.debug.is_some() && gout.iter().any(|g| !g.is_finite()) {
+                    let e = ErrorKind::Anomaly { op: op.name(), node: k, what: "gradient" };
+                    return Err(Error::new(e).at(node.loc));
+                }
+                if gout.iter().all(|g| g.is_zero()) {
+                    continue;
+                }
+                let refs: SmallVec<[TensorRef<'_, T>; 4]> = node
+                    .inputs
+                    .iter()
+                    .map(|&i| {
+                        let n = &s.tnodes[i as usize];
+                        TensorRef { data: &s.tvals[n.off..n.off + n.len()], shape: &n.shape }
+                    })
+                    .collect();
+                let out = TensorRef { data: &s.tvals[node.off..node.off + len], shape: &node.shape };
+                for (pos, &i) in node.inputs.iter().enumerate() {
+                    let n = &s.tnodes[i as usize];
+                    if n.grad {
+                        op.vjp(pos, &refs, out, gout, &mut below[n.off..n.off + n.len()]);
+                    }
+                }
+            }
+        }
+    }
+    sweep_scalars(s, sadj, 0, cur)
+}
+
+/// The scalar sweep over nodes `lo..hi`, in reverse: `adj[parent] += partial * adj[node]`.
+#[inline]
+fn sweep_scalars<T: Real>(s: &Inner<T>, adj: &mut [T], lo: usize, hi: usize) -> Result<(), Error> {
+    if let Some(d) = &s.debug {
+        return sweep_checked(s, d, adj, lo, hi);
+    }
+    let (ends, idx, w) = (&s.ends[..], &s.idx[..], &s.w[..]);
+    let mut top = if hi == 0 { 0 } else { ends[hi - 1] as usize };
+    for i in (lo..hi).rev() {
+        let bottom = if i == 0 { 0 } else { ends[i - 1] as usize };
+        let a = adj[i];
+        if !a.is_zero() {
+            for (&j, &wk) in idx[bottom..top].iter().zip(&w[bottom..top]) {
+                adj[j as usize] += wk * a;
+            }
+        }
+        top = bottom;
+    }
+    Ok(())
+}
+
+type DebugInfo<T> = [(&'static str, &'static std::panic::Location<'static>, T)];
+
+fn sweep_checked<T: Real>(
+    s: &Inner<T>,
+    d: &DebugInfo<T>,
+    adj: &mut [T],
+    lo: usize,
+    hi: usize,
+) -> Result<(), Error> {
+    for i in (lo..hi).rev() {
+        let a = adj[i];
+        if !a.is_finite() {
+            let (op, loc, _) = d.get(i).copied().unwrap_or(("?", std::panic::Location::caller(), a));
+            return Err(Error::new(ErrorKind::Anomaly { op, node: i, what: "gradient" }).at(loc));
+        }
+        let bottom = if i == 0 { 0 } else { s.ends[i - 1] as usize };
+        for k in bottom..s.ends[i] as usize {
+            adj[s.idx[k] as usize] += s.w[k] * a;
+        }
+    }
+    Ok(())
+}
+
+/// The first node, in recording order, whose value is not finite.
+fn first_bad_value<T: Real>(s: &Inner<T>) -> Result<(), Error> {
+    let d = s.debug.as_deref().unwrap_or(&[]);
+    let bad_s = d.iter().position(|e| !e.2.is_finite());
+    let bad_t = s
+        .tnodes
+        .iter()
+        .position(|n| s.tvals[n.off..n.off + n.len()].iter().any(|v| !v.is_finite()));
+    let scalar_first = match (bad_s, bad_t) {
+        (None, None) => return Ok(()),
+        (Some(_), None) => true,
+        (None, Some(_)) => false,
+        (Some(i), Some(k)) => i < s.tnodes[k].mark as usize,
+    };
+    if scalar_first {
+        let i = bad_s.unwrap_or(0);
+        let (op, loc, _) = d[i];
+        Err(Error::new(ErrorKind::Anomaly { op, node: i, what: "value" }).at(loc))
+    } else {
+        let k = bad_t.unwrap_or(0);
+        let n = &s.tnodes[k];
+        Err(Error::new(ErrorKind::Anomaly { op: n.name(), node: k, what: "value" }).at(n.loc))
+    }
+}

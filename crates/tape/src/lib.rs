@@ -1,0 +1,57 @@
+//! A Wengert-list tape for reverse-mode automatic differentiation.
+//!
+//! Every operation on a [`Var`] is recorded on a [`Tape`] as it runs, so the order of the
+//! records is a topological order: parents always precede children. [`Tape::backward`] walks
+//! the records once in reverse and accumulates adjoints (vector-Jacobian products).
+//!
+//! ```
+//! use wengert_tape::Tape;
+//!
+//! let tape = Tape::<f64>::new();
+//! let x = tape.var(2.0);
+//! let z = tape.var(3.0);
+//! let y = x * z + x / z;          // y = xz + x/z
+//! let g = tape.backward(y);
+//! assert_eq!(y.value(), 6.0 + 2.0 / 3.0);
+//! assert!((g[x] - (3.0 + 1.0 / 3.0)).abs() < 1e-15); // dy/dx = z + 1/z
+//! assert!((g[z] - (2.0 - 2.0 / 9.0)).abs() < 1e-15); // dy/dz = x - x/z²
+//! ```
+//!
+//! # Layout
+//!
+//! Scalar operations are stored Adept-style: the local partial derivatives are computed when
+//! the operation is recorded, and the tape keeps, per node, only the end of its operand range
+//! (4 bytes) and per operand the parent index and the partial (4 + `size_of::<T>()` bytes).
+//! The scalar backward sweep is therefore `adj[parent] += partial * adj[node]` with no
+//! dispatch. Tensor operations are boxed [`Op`] objects over a flat value arena; the two kinds
+//! interleave in one topological order (see `docs/architecture.md`).
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+mod arith;
+mod backward;
+mod elementwise;
+// pub mod dual;
+mod error;
+pub mod gradcheck;
+mod id;
+pub mod op;
+mod params;
+mod real;
+pub mod replay;
+mod shape;
+mod sum;
+mod tape;
+mod tensor;
+mod var;
+
+pub use backward::Grads;
+pub use error::{Error, ErrorKind};
+pub use id::NodeId;
+pub use op::{Op, TensorRef};
+pub use params::{Bound, ParamKey, ParamStore};
+pub use real::Real;
+pub use shape::{broadcast_shapes, Shape};
+pub use tape::Tape;
+pub use tensor::Tensor;
+pub use var::Var;

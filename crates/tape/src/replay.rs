@@ -1,0 +1,275 @@
+//! Record once, replay: re-evaluate a recorded function's value and gradient at new inputs
+//! without recording again (as CppAD's `ADFun` and echidna's bytecode tape do).
+//!
+//! **The rule.** Rust control flow that depends on values (`if x > 0.0 { .. }`, a loop
+//! count, the choice of a label) is frozen at recording: replay follows the path taken then.
+//! Operations recorded on the tape decide anew from the new values: `max`, `min`, `relu`,
+//! `abs`, `clamp`, argmax-based reductions and switch/select by a recorded index all
+//! re-evaluate their branch on replay. Constants (`Tape::constant`, `Var op T`) and leaves
+//! created inside the function other than the inputs keep their recorded values; a
+//! `detach`ed value is recomputed but still stops gradients.
+//!
+//! ```
+//! use wengert_tape::replay::Replay;
+//! // f(x, y) = x² y + 1/x
+//! let mut f = Replay::record(&[1.0, 2.0], |_, v| v[0] * v[0] * v[1] + 1.0 / v[0]);
+//! let mut g = [0.0; 2];
+//! let val = f.value_and_grad(&[2.0, 4.0], &mut g);
+//! assert_eq!(val, 16.0 + 0.5);
+//! assert_eq!(g, [2.0 * 2.0 * 4.0 - 0.25, 4.0]); // (2xy - 1/x², x²)
+//! ```
+use crate::id::NodeId;
+use crate::op::TensorRef;
+use crate::tape::{TKind, Tape};
+use crate::{Real, Tensor, Var};
+use smallvec::SmallVec;
+
+/// How to recompute one scalar node (and its partials) from its operands.
+#[derive(Clone, Copy)]
+pub(crate) enum Instr<T> {
+    Leaf(T),
+    Detach(u32),
+    Map { a: u32, f: fn(T) -> T, df: fn(T, T) -> T },
+    MapParam { a: u32, p: T, f: fn(T, T) -> T, df: fn(T, T, T) -> T },
+    Zip { a: Src<T>, b: Src<T>, f: fn(T, T) -> T, d: fn(T, T, T) -> (T, T) },
+    FromTensor { t: u32, elem: usize },
+}
+
+/// An operand: a recorded node, or a constant baked in at recording.
+#[derive(Clone, Copy)]
+pub(crate) enum Src<T> {
+    Node(u32),
+    Const(T),
+}
+
+impl<T: Real> Src<T> {
+    pub fn of(id: NodeId, v: T) -> Src<T> {
+        if id.is_const() {
+            Src::Const(v)
+        } else {
+            Src::Node(id.raw())
+        }
+    }
+    fn get(self, vals: &[T]) -> T {
+        match self {
+            Src::Node(i) => vals[i as usize],
+            Src::Const(c) => c,
+        }
+    }
+}
+
+/// A recorded function `f: Rⁿ → R` (scalar inputs) or of tensor inputs, ready to replay.
+pub struct Replay<T: Real> {
+    tape: Tape<T>,
+    scalar_inputs: usize,
+    tensor_inputs: Vec<u32>,
+    output: NodeId,
+    vals: Vec<T>,
+}
+
+impl<T: Real> Replay<T> {
+    /// Records `f` at the scalar inputs `x`. `f` receives the tape and one `Var` per input.
+    pub fn record<F>(x: &[T], f: F) -> Replay<T>
+    where
+        F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Var<'t, T>,
+    {
+        let tape = Tape::new();
+        tape.inner.borrow_mut().program = Some(Vec::new());
+        let output = {
+            let xs = tape.vars(x);
+            f(&tape, &xs).id()
+        };
+        let n = tape.inner.borrow().ends.len();
+        Replay { tape, scalar_inputs: x.len(), tensor_inputs: Vec::new(), output, vals: vec![T::zero(); n] }
+    }
+
+    /// Records `f` at the tensor inputs `x`; [`Replay::tensor_grad`] replays it.
+    ///
+    /// ```
+    /// use wengert_tape::{replay::Replay, Tensor};
+    /// let x = Tensor::new([2], vec![1.0, 2.0]);
+    /// let mut f = Replay::record_tensors(&[x], |_, v| (v[0] * v[0]).sum_all());
+    /// let (val, g) = f.tensor_grad(&[Tensor::new([2], vec![3.0, 4.0])]);
+    /// assert_eq!(val, 25.0);
+    /// assert_eq!(g[0].data(), &[6.0, 8.0]);
+    /// ```
+    pub fn record_tensors<F>(x: &[Tensor<T>], f: F) -> Replay<T>
+    where
+        F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Var<'t, T>,
+    {
+        let tape = Tape::new();
+        tape.inner.borrow_mut().program = Some(Vec::new());
+        let (output, tensor_inputs) = {
+            let xs: Vec<_> = x.iter().map(|t| tape.tensor(t.shape().clone(), t.data().to_vec())).collect();
+            let ids = xs.iter().map(|v| v.id().index() as u32).collect();
+            (f(&tape, &xs).id(), ids)
+        };
+        let n = tape.inner.borrow().ends.len();
+        Replay { tape, scalar_inputs: 0, tensor_inputs, output, vals: vec![T::zero(); n] }
+    }
+
+    /// The number of scalar inputs.
+    pub fn inputs(&self) -> usize {
+        self.scalar_inputs
+    }
+
+    /// The value at new scalar inputs (forward replay only).
+    ///
+    /// # Panics
+    /// If `x` has the wrong length.
+    #[track_caller]
+    pub fn value(&mut self, x: &[T]) -> T {
+        self.set_scalars(x);
+        self.forward();
+        self.output_value()
+    }
+
+    /// The value and gradient at new scalar inputs; the gradient is written into `grad`.
+    ///
+    /// # Panics
+    /// If `x` or `grad` has the wrong length.
+    #[track_caller]
+    pub fn value_and_grad(&mut self, x: &[T], grad: &mut [T]) -> T {
+        assert!(grad.len() == self.scalar_inputs, "wengert: replay: grad has length {}, expected {}", grad.len(), self.scalar_inputs);
+        let v = self.value(x);
+        let y = Var::from_parts(&self.tape, self.output, v);
+        let g = self.tape.backward(y);
+        for (i, gi) in grad.iter_mut().enumerate() {
+            *gi = g.wrt(Var::from_parts(&self.tape, NodeId::scalar(i), T::zero()))[0];
+        }
+        v
+    }
+
+    /// The value and the gradient with respect to each tensor input, at new tensor inputs.
+    ///
+    /// # Panics
+    /// If the inputs' number or shapes differ from the recording's.
+    #[track_caller]
+    pub fn tensor_grad(&mut self, x: &[Tensor<T>]) -> (T, Vec<Tensor<T>>) {
+        assert!(x.len() == self.tensor_inputs.len(), "wengert: replay: {} inputs given, {} recorded", x.len(), self.tensor_inputs.len());
+        {
+            let s = self.tape.inner.get_mut();
+            for (t, &k) in x.iter().zip(&self.tensor_inputs) {
+                let n = &s.tnodes[k as usize];
+                assert!(t.shape() == &n.shape, "wengert: replay: input shape {} differs from the recorded {}", t.shape(), n.shape);
+                let off = n.off;
+                s.tvals[off..off + t.data().len()].copy_from_slice(t.data());
+            }
+        }
+        self.forward();
+        let v = self.output_value();
+        let y = Var::from_parts(&self.tape, self.output, v);
+        let g = self.tape.backward(y);
+        let grads = self
+            .tensor_inputs
+            .iter()
+            .zip(x)
+            .map(|(&k, t)| {
+                let var = Var::from_parts(&self.tape, NodeId::tensor(k as usize), T::zero());
+                Tensor::new(t.shape().clone(), g.to_vec(var))
+            })
+            .collect();
+        (v, grads)
+    }
+
+    #[track_caller]
+    fn set_scalars(&mut self, x: &[T]) {
+        assert!(x.len() == self.scalar_inputs, "wengert: replay: {} inputs given, {} recorded", x.len(), self.scalar_inputs);
+        self.vals[..x.len()].copy_from_slice(x);
+    }
+
+    fn output_value(&self) -> T {
+        let id = self.output;
+        if id.is_tensor() {
+            Var::from_parts(&self.tape, id, T::zero()).value()
+        } else if id.is_const() {
+            // A constant output: its value was never recorded, so replay a Var's value.
+            T::nan()
+        } else {
+            self.vals[id.index()]
+        }
+    }
+
+    /// Re-runs every node in recording order, rewriting values and partials in place.
+    fn forward(&mut self) {
+        let s = self.tape.inner.get_mut();
+        let prog = s.program.as_deref().unwrap_or(&[]);
+        let vals = &mut self.vals;
+        let mut cur = 0;
+        for k in 0..s.tnodes.len() {
+            let mark = s.tnodes[k].mark as usize;
+            run_scalars(prog, &s.ends, &mut s.w, vals, &s.tvals, &s.tnodes, cur, mark, self.scalar_inputs);
+            cur = mark;
+            let (before, rest) = s.tnodes.split_at_mut(k);
+            let node = &mut rest[0];
+            match &mut node.kind {
+                TKind::Leaf | TKind::ToScalar { .. } => {}
+                TKind::FromScalar(i) => s.tvals[node.off] = vals[*i as usize],
+                TKind::Op(op) => {
+                    let (below, above) = s.tvals.split_at_mut(node.off);
+                    let out = &mut above[..node.shape.numel()];
+                    out.iter_mut().for_each(|o| *o = T::zero());
+                    let refs: SmallVec<[TensorRef<'_, T>; 4]> = node
+                        .inputs
+                        .iter()
+                        .map(|&i| {
+                            let n = &before[i as usize];
+                            TensorRef { data: &below[n.off..n.off + n.len()], shape: &n.shape }
+                        })
+                        .collect();
+                    op.forward(&refs, out);
+                }
+            }
+        }
+        let n = s.ends.len();
+        run_scalars(prog, &s.ends, &mut s.w, vals, &s.tvals, &s.tnodes, cur, n, self.scalar_inputs);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run_scalars<T: Real>(
+    prog: &[Instr<T>],
+    ends: &[u32],
+    w: &mut [T],
+    vals: &mut [T],
+    tvals: &[T],
+    tnodes: &[crate::tape::TNode<T>],
+    lo: usize,
+    hi: usize,
+    inputs: usize,
+) {
+    for i in lo.max(inputs)..hi {
+        let k = if i == 0 { 0 } else { ends[i - 1] as usize };
+        vals[i] = match prog[i] {
+            Instr::Leaf(x) => x,
+            Instr::Detach(a) => vals[a as usize],
+            Instr::Map { a, f, df } => {
+                let x = vals[a as usize];
+                let y = f(x);
+                w[k] = df(x, y);
+                y
+            }
+            Instr::MapParam { a, p, f, df } => {
+                let x = vals[a as usize];
+                let y = f(x, p);
+                w[k] = df(x, p, y);
+                y
+            }
+            Instr::Zip { a, b, f, d } => {
+                let (x, z) = (a.get(vals), b.get(vals));
+                let y = f(x, z);
+                let (da, db) = d(x, z, y);
+                let mut k = k;
+                if let Src::Node(_) = a {
+                    w[k] = da;
+                    k += 1;
+                }
+                if let Src::Node(_) = b {
+                    w[k] = db;
+                }
+                y
+            }
+            Instr::FromTensor { t, elem } => tvals[tnodes[t as usize].off + elem],
+        };
+    }
+}

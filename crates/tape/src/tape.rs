@@ -1,0 +1,434 @@
+use crate::id::NodeId;
+use crate::op::{Op, TensorRef};
+use crate::replay::Instr;
+use crate::shape::Shape;
+use crate::var::Var;
+use crate::Real;
+use smallvec::SmallVec;
+use std::cell::RefCell;
+use std::panic::Location;
+
+/// A Wengert list: the record of every operation on its [`Var`]s.
+///
+/// Nodes are appended as operations run, so **parents always precede children**: an
+/// operand's id is smaller than its result's (within each of the scalar and tensor lists,
+/// and across them through the scalar watermark each tensor node keeps). The backward sweep
+/// relies on this and walks the lists once, in reverse.
+///
+/// ```
+/// use wengert_tape::Tape;
+/// let mut tape = Tape::<f64>::new();
+/// for step in 0..3 {
+///     let x = tape.var(step as f64);
+///     let y = x * x;
+///     assert_eq!(tape.backward(y)[x], 2.0 * step as f64);
+///     tape.clear(); // reuses the memory: no allocation once warm
+/// }
+/// ```
+pub struct Tape<T: Real> {
+    pub(crate) inner: RefCell<Inner<T>>,
+}
+
+pub(crate) struct Inner<T: Real> {
+    /// `ends[i]` is one past the last operand of scalar node `i`; its first is `ends[i-1]`.
+    pub ends: Vec<u32>,
+    /// Operand (parent) scalar indices.
+    pub idx: Vec<u32>,
+    /// The local partial ∂node/∂operand, parallel to `idx`.
+    pub w: Vec<T>,
+    pub tnodes: Vec<TNode<T>>,
+    /// All tensor values, each node a contiguous range.
+    pub tvals: Vec<T>,
+    /// Replay instructions, one per scalar node, when recording for replay.
+    pub program: Option<Vec<Instr<T>>>,
+    /// Per scalar node: name, source line and value, in anomaly mode.
+    pub debug: Option<Vec<(&'static str, &'static Location<'static>, T)>>,
+    /// Buffers returned by dropped gradients, reused by the next backward.
+    pub pool: Vec<Vec<T>>,
+}
+
+pub(crate) struct TNode<T: Real> {
+    pub off: usize,
+    pub shape: Shape,
+    pub kind: TKind<T>,
+    pub inputs: SmallVec<[u32; 2]>,
+    pub grad: bool,
+    /// The number of scalar nodes recorded before this node was complete.
+    pub mark: u32,
+    pub loc: &'static Location<'static>,
+}
+
+pub(crate) enum TKind<T: Real> {
+    Leaf,
+    Op(Box<dyn Op<T>>),
+    /// A scalar node promoted to a rank-0 tensor.
+    FromScalar(u32),
+    /// Scalar node `scalar` is element `elem` of input 0; this node has no values.
+    ToScalar { scalar: u32, elem: usize },
+}
+
+impl<T: Real> TNode<T> {
+    pub fn len(&self) -> usize {
+        match self.kind {
+            TKind::ToScalar { .. } => 0,
+            _ => self.shape.numel(),
+        }
+    }
+
+    pub fn name(&self) -> &'static str {
+        match &self.kind {
+            TKind::Leaf => "leaf",
+            TKind::Op(op) => op.name(),
+            TKind::FromScalar(_) => "from_scalar",
+            TKind::ToScalar { .. } => "item",
+        }
+    }
+}
+
+impl<T: Real> Default for Tape<T> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<T: Real> Tape<T> {
+    /// An empty tape.
+    pub fn new() -> Tape<T> {
+        Tape {
+            inner: RefCell::new(Inner {
+                ends: Vec::new(),
+                idx: Vec::new(),
+                w: Vec::new(),
+                tnodes: Vec::new(),
+                tvals: Vec::new(),
+                program: None,
+                debug: None,
+                pool: Vec::new(),
+            }),
+        }
+    }
+
+    /// An empty tape with room for `nodes` scalar nodes of up to two operands each.
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f32>::with_capacity(1 << 10);
+    /// assert_eq!(tape.len(), 0);
+    /// ```
+    pub fn with_capacity(nodes: usize) -> Tape<T> {
+        let t = Tape::new();
+        {
+            let mut s = t.inner.borrow_mut();
+            s.ends.reserve(nodes);
+            s.idx.reserve(2 * nodes);
+            s.w.reserve(2 * nodes);
+        }
+        t
+    }
+
+    /// Forgets every node but keeps the memory, so that a loop that records a fresh graph
+    /// each step allocates nothing once warm. Anomaly mode stays as it was.
+    ///
+    /// Taking `&mut self` guarantees that no [`Var`] of the old graph is still alive.
+    pub fn clear(&mut self) {
+        let s = self.inner.get_mut();
+        s.ends.clear();
+        s.idx.clear();
+        s.w.clear();
+        s.tnodes.clear();
+        s.tvals.clear();
+        if let Some(p) = &mut s.program {
+            p.clear();
+        }
+        if let Some(d) = &mut s.debug {
+            d.clear();
+        }
+    }
+
+    /// The number of scalar nodes plus tensor nodes.
+    pub fn len(&self) -> usize {
+        let s = self.inner.borrow();
+        s.ends.len() + s.tnodes.len()
+    }
+
+    /// Whether nothing has been recorded.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Bytes of tape used by the scalar nodes recorded so far: 4 per node plus
+    /// `4 + size_of::<T>()` per operand (16 for a unary `f64` op, 28 for a binary one).
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// let x = tape.var(1.0);
+    /// let _ = x * 3.0;     // a unary node: one operand
+    /// assert_eq!(tape.scalar_bytes(), 4 + (4 + 4 + 8)); // the leaf, then the product
+    /// ```
+    pub fn scalar_bytes(&self) -> usize {
+        let s = self.inner.borrow();
+        s.ends.len() * 4 + s.idx.len() * (4 + std::mem::size_of::<T>())
+    }
+
+    /// The number of scalar operands (edges) recorded so far.
+    pub fn scalar_operands(&self) -> usize {
+        self.inner.borrow().idx.len()
+    }
+
+    /// Turns anomaly mode on or off. In anomaly mode every node keeps its name, value and the
+    /// source line that recorded it, and [`Tape::try_backward`] stops at the first node
+    /// whose value or gradient is not finite (like `torch.autograd.detect_anomaly`).
+    ///
+    /// Switching the mode clears the tape, so that every node carries its information.
+    ///
+    /// ```
+    /// use wengert_tape::{ErrorKind, Tape};
+    /// let mut tape = Tape::<f64>::new();
+    /// tape.set_anomaly(true);
+    /// let x = tape.var(-1.0);
+    /// let z = x - x;
+    /// let y = (z / z) * 2.0; // 0/0 is NaN
+    /// let err = tape.try_backward(y).unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::Anomaly { op: "div", what: "value", .. }));
+    /// assert!(err.to_string().contains(file!()));
+    /// ```
+    pub fn set_anomaly(&mut self, on: bool) {
+        self.clear();
+        let s = self.inner.get_mut();
+        s.debug = if on { Some(Vec::new()) } else { None };
+    }
+
+    /// A differentiable scalar input.
+    #[track_caller]
+    pub fn var(&self, x: T) -> Var<'_, T> {
+        let id = self.push_leaf(x, Instr::Leaf(x), "var");
+        Var::from_parts(self, id, x)
+    }
+
+    /// Differentiable scalar inputs, one per element.
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// let xs = tape.vars(&[1.0, 2.0]);
+    /// assert_eq!(xs[1].value(), 2.0);
+    /// ```
+    #[track_caller]
+    pub fn vars(&self, xs: &[T]) -> Vec<Var<'_, T>> {
+        xs.iter().map(|&x| self.var(x)).collect()
+    }
+
+    /// A constant scalar: not recorded, and no gradient flows into it.
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// let c = tape.constant(3.0);
+    /// let x = tape.var(2.0);
+    /// let g = tape.backward(c * x);
+    /// assert_eq!((g[x], g[c]), (3.0, 0.0));
+    /// ```
+    pub fn constant(&self, x: T) -> Var<'_, T> {
+        Var::from_parts(self, NodeId::CONST, x)
+    }
+
+    /// A differentiable tensor input.
+    ///
+    /// # Panics
+    /// If `data.len()` is not the number of elements of `shape`.
+    #[track_caller]
+    pub fn tensor(&self, shape: impl Into<Shape>, data: Vec<T>) -> Var<'_, T> {
+        self.push_tensor_leaf(shape.into(), data, true)
+    }
+
+    /// A constant tensor: no gradient flows into it.
+    ///
+    /// # Panics
+    /// If `data.len()` is not the number of elements of `shape`.
+    #[track_caller]
+    pub fn constant_tensor(&self, shape: impl Into<Shape>, data: Vec<T>) -> Var<'_, T> {
+        self.push_tensor_leaf(shape.into(), data, false)
+    }
+
+    #[track_caller]
+    fn push_tensor_leaf(&self, shape: Shape, data: Vec<T>, grad: bool) -> Var<'_, T> {
+        assert!(
+            shape.numel() == data.len(),
+            "wengert: tensor: shape {shape} holds {} elements, but {} were given",
+            shape.numel(),
+            data.len()
+        );
+        let mut s = self.inner.borrow_mut();
+        let off = s.tvals.len();
+        s.tvals.extend_from_slice(&data);
+        let id = s.push_tnode(off, shape, TKind::Leaf, SmallVec::new(), grad, Location::caller());
+        drop(s);
+        Var::from_parts(self, id, T::zero())
+    }
+
+    #[track_caller]
+    pub(crate) fn push_leaf(&self, x: T, instr: Instr<T>, name: &'static str) -> NodeId {
+        let mut s = self.inner.borrow_mut();
+        s.push_scalar_node(instr, name, x)
+    }
+
+    /// Records a scalar node with one operand `a` (skipped when constant) and partial `da`.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn push1(
+        &self,
+        a: NodeId,
+        da: T,
+        val: T,
+        name: &'static str,
+        instr: impl FnOnce() -> Instr<T>,
+    ) -> NodeId {
+        if a.is_const() {
+            return NodeId::CONST;
+        }
+        let mut g = self.inner.borrow_mut();
+        let s = &mut *g;
+        debug_assert!(a.index() < s.ends.len(), "parents precede children");
+        s.idx.push(a.raw());
+        s.w.push(da);
+        s.finish_scalar(instr, name, val)
+    }
+
+    /// Records a scalar node with operands `a`, `b` (each skipped when constant).
+    #[inline]
+    #[track_caller]
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn push2(
+        &self,
+        a: NodeId,
+        da: T,
+        b: NodeId,
+        db: T,
+        val: T,
+        name: &'static str,
+        instr: impl FnOnce() -> Instr<T>,
+    ) -> NodeId {
+        if a.is_const() && b.is_const() {
+            return NodeId::CONST;
+        }
+        let mut g = self.inner.borrow_mut();
+        let s = &mut *g;
+        if !a.is_const() {
+            debug_assert!(a.index() < s.ends.len(), "parents precede children");
+            s.idx.push(a.raw());
+            s.w.push(da);
+        }
+        if !b.is_const() {
+            debug_assert!(b.index() < s.ends.len(), "parents precede children");
+            s.idx.push(b.raw());
+            s.w.push(db);
+        }
+        s.finish_scalar(instr, name, val)
+    }
+
+    /// Records a tensor op: runs `op.forward` on the inputs' values and appends the result.
+    ///
+    /// Scalar inputs are promoted to rank-0 tensors. The caller checks shapes and computes
+    /// `out_shape`; see [`Op`] for a complete custom op.
+    ///
+    /// # Panics
+    /// If the inputs were recorded on another tape.
+    #[track_caller]
+    pub fn record_op<O: Op<T>>(
+        &self,
+        mut op: O,
+        inputs: &[Var<'_, T>],
+        out_shape: impl Into<Shape>,
+    ) -> Var<'_, T> {
+        let out_shape = out_shape.into();
+        let ids: SmallVec<[u32; 2]> = inputs
+            .iter()
+            .map(|v| {
+                assert!(
+                    std::ptr::eq(v.tape(), self),
+                    "{}",
+                    crate::Error::here(crate::ErrorKind::DifferentTapes { op: op.name() })
+                );
+                self.as_tensor(*v)
+            })
+            .collect();
+        let mut g = self.inner.borrow_mut();
+        let s = &mut *g;
+        let off = s.tvals.len();
+        let len = out_shape.numel();
+        s.tvals.resize(off + len, T::zero());
+        let (below, out) = s.tvals.split_at_mut(off);
+        {
+            let refs: SmallVec<[TensorRef<'_, T>; 4]> = ids
+                .iter()
+                .map(|&i| {
+                    let n = &s.tnodes[i as usize];
+                    TensorRef { data: &below[n.off..n.off + n.len()], shape: &n.shape }
+                })
+                .collect();
+            op.forward(&refs, out);
+        }
+        let grad = ids.iter().any(|&i| s.tnodes[i as usize].grad);
+        let id = s.push_tnode(off, out_shape, TKind::Op(Box::new(op)), ids, grad, Location::caller());
+        drop(g);
+        Var::from_parts(self, id, T::zero())
+    }
+
+    /// The tensor index of `v`, promoting a scalar to a rank-0 tensor node.
+    #[track_caller]
+    pub(crate) fn as_tensor(&self, v: Var<'_, T>) -> u32 {
+        if v.id().is_tensor() {
+            return v.id().index() as u32;
+        }
+        let mut s = self.inner.borrow_mut();
+        let off = s.tvals.len();
+        s.tvals.push(v.value());
+        let (kind, grad) = if v.id().is_const() {
+            (TKind::Leaf, false)
+        } else {
+            (TKind::FromScalar(v.id().raw()), true)
+        };
+        s.push_tnode(off, Shape::scalar(), kind, SmallVec::new(), grad, Location::caller())
+            .index() as u32
+    }
+}
+
+impl<T: Real> Inner<T> {
+    #[inline]
+    #[track_caller]
+    pub(crate) fn finish_scalar(
+        &mut self,
+        instr: impl FnOnce() -> Instr<T>,
+        name: &'static str,
+        val: T,
+    ) -> NodeId {
+        assert!(self.idx.len() < u32::MAX as usize, "wengert: the tape is full (operands)");
+        self.ends.push(self.idx.len() as u32);
+        let id = NodeId::scalar(self.ends.len() - 1);
+        if let Some(p) = &mut self.program {
+            p.push(instr());
+        }
+        if let Some(d) = &mut self.debug {
+            d.push((name, Location::caller(), val));
+        }
+        id
+    }
+
+    #[track_caller]
+    pub(crate) fn push_scalar_node(&mut self, instr: Instr<T>, name: &'static str, val: T) -> NodeId {
+        self.finish_scalar(|| instr, name, val)
+    }
+
+    pub(crate) fn push_tnode(
+        &mut self,
+        off: usize,
+        shape: Shape,
+        kind: TKind<T>,
+        inputs: SmallVec<[u32; 2]>,
+        grad: bool,
+        loc: &'static Location<'static>,
+    ) -> NodeId {
+        let k = self.tnodes.len();
+        debug_assert!(inputs.iter().all(|&i| (i as usize) < k), "parents precede children");
+        let mark = self.ends.len() as u32;
+        self.tnodes.push(TNode { off, shape, kind, inputs, grad, mark, loc });
+        NodeId::tensor(k)
+    }
+}

@@ -1,0 +1,281 @@
+use crate::elementwise::{MapOp, MapParamOp, ZipOp};
+use crate::id::NodeId;
+use crate::op::{Binary, Unary};
+use crate::replay::{Instr, Src};
+use crate::shape::{broadcast_shapes, Shape};
+use crate::tape::{TKind, Tape};
+use crate::tensor::Tensor;
+use crate::{Error, ErrorKind, Real};
+use smallvec::smallvec;
+use std::fmt;
+
+/// A handle to a value recorded on a [`Tape`]: the tape, the node id and, for a scalar, its
+/// value. It is `Copy`, so expressions read like plain arithmetic.
+///
+/// ```
+/// use wengert_tape::Tape;
+/// let tape = Tape::<f64>::new();
+/// let x = tape.var(3.0);
+/// let y = x * x + 2.0 * x;
+/// assert_eq!(y.value(), 15.0);
+/// assert_eq!(tape.backward(y)[x], 8.0); // 2x + 2
+/// ```
+#[derive(Clone, Copy)]
+pub struct Var<'t, T: Real> {
+    tape: &'t Tape<T>,
+    id: NodeId,
+    val: T,
+}
+
+impl<T: Real> fmt::Debug for Var<'_, T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.id.is_tensor() {
+            write!(f, "Var({:?}, shape {})", self.id, self.shape())
+        } else {
+            write!(f, "Var({:?}, {})", self.id, self.val)
+        }
+    }
+}
+
+impl<'t, T: Real> Var<'t, T> {
+    pub(crate) fn from_parts(tape: &'t Tape<T>, id: NodeId, val: T) -> Self {
+        Var { tape, id, val }
+    }
+
+    /// The tape this `Var` is recorded on.
+    pub fn tape(&self) -> &'t Tape<T> {
+        self.tape
+    }
+
+    /// The node id.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+
+    /// Whether this is a tensor (of any rank, rank 0 included) rather than a scalar node.
+    pub fn is_tensor(&self) -> bool {
+        self.id.is_tensor()
+    }
+
+    /// Whether gradients flow into this `Var` (false for constants and detached values).
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// assert!(tape.var(1.0).requires_grad());
+    /// assert!(!tape.var(1.0).detach().requires_grad());
+    /// ```
+    pub fn requires_grad(&self) -> bool {
+        if self.id.is_tensor() {
+            self.tape.inner.borrow().tnodes[self.id.index()].grad
+        } else {
+            !self.id.is_const()
+        }
+    }
+
+    /// The shape: `[]` for a scalar.
+    pub fn shape(&self) -> Shape {
+        if self.id.is_tensor() {
+            self.tape.inner.borrow().tnodes[self.id.index()].shape.clone()
+        } else {
+            Shape::scalar()
+        }
+    }
+
+    /// The number of elements.
+    pub fn numel(&self) -> usize {
+        if self.id.is_tensor() {
+            self.tape.inner.borrow().tnodes[self.id.index()].shape.numel()
+        } else {
+            1
+        }
+    }
+
+    /// The value of a scalar, or of a tensor with one element.
+    ///
+    /// # Panics
+    /// If this is a tensor with more than one element (use [`Var::to_vec`]).
+    #[track_caller]
+    pub fn value(&self) -> T {
+        if !self.id.is_tensor() {
+            return self.val;
+        }
+        let s = self.tape.inner.borrow();
+        let n = &s.tnodes[self.id.index()];
+        assert!(
+            n.shape.numel() == 1,
+            "wengert: value: the tensor has shape {}; use to_vec",
+            n.shape
+        );
+        s.tvals[n.off]
+    }
+
+    /// The elements, row-major (one for a scalar).
+    pub fn to_vec(&self) -> Vec<T> {
+        self.with_values(|v| v.to_vec())
+    }
+
+    /// The value as an owned [`Tensor`].
+    pub fn to_tensor(&self) -> Tensor<T> {
+        Tensor::new(self.shape(), self.to_vec())
+    }
+
+    /// Calls `f` with the elements, without copying.
+    pub fn with_values<R>(&self, f: impl FnOnce(&[T]) -> R) -> R {
+        if !self.id.is_tensor() {
+            return f(std::slice::from_ref(&self.val));
+        }
+        let s = self.tape.inner.borrow();
+        let n = &s.tnodes[self.id.index()];
+        f(&s.tvals[n.off..n.off + n.len()])
+    }
+
+    /// Element `i` (row-major) of a tensor as a scalar `Var`; the gradient flows back to
+    /// that element. On a scalar, `i` must be 0 and the `Var` itself is returned.
+    ///
+    /// # Panics
+    /// If `i` is out of range.
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// let t = tape.tensor([3], vec![1.0, 2.0, 3.0]);
+    /// let y = t.elem(1) * 10.0;
+    /// assert_eq!(tape.backward(y).wrt(t), &[0.0, 10.0, 0.0]);
+    /// ```
+    #[track_caller]
+    pub fn elem(self, i: usize) -> Var<'t, T> {
+        let n = self.numel();
+        if i >= n {
+            panic!("{}", Error::here(ErrorKind::IndexOutOfRange { op: "elem", index: i, len: n }));
+        }
+        if !self.id.is_tensor() {
+            return self;
+        }
+        let val = self.with_values(|v| v[i]);
+        let mut s = self.tape.inner.borrow_mut();
+        let t = self.id.index() as u32;
+        if !s.tnodes[t as usize].grad {
+            return Var::from_parts(self.tape, NodeId::CONST, val);
+        }
+        let id = s.push_scalar_node(Instr::FromTensor { t, elem: i }, "elem", val);
+        s.push_tnode(
+            0,
+            Shape::scalar(),
+            TKind::ToScalar { scalar: id.raw(), elem: i },
+            smallvec![t],
+            true,
+            std::panic::Location::caller(),
+        );
+        Var::from_parts(self.tape, id, val)
+    }
+
+    /// A copy through which no gradient flows (`stop_gradient`, `detach`).
+    #[track_caller]
+    pub fn detach(self) -> Var<'t, T> {
+        if self.id.is_tensor() {
+            let data = self.to_vec();
+            return self.tape.constant_tensor(self.shape(), data);
+        }
+        let mut s = self.tape.inner.borrow_mut();
+        // Without replay a detached scalar is just a constant; with it, a node with no
+        // operands, so that replay recomputes its value while gradients still stop there.
+        if self.id.is_const() || s.program.is_none() {
+            return Var::from_parts(self.tape, NodeId::CONST, self.val);
+        }
+        let id = s.push_scalar_node(Instr::Detach(self.id.raw()), "detach", self.val);
+        Var { tape: self.tape, id, val: self.val }
+    }
+
+    /// Applies the elementwise function `U` (to every element of a tensor).
+    #[track_caller]
+    #[inline]
+    pub fn map<U: Unary<T>>(self) -> Var<'t, T> {
+        if self.id.is_tensor() {
+            let shape = self.shape();
+            return self.tape.record_op(MapOp::<U>::new(), &[self], shape);
+        }
+        let y = U::f(self.val);
+        let id = self.tape.push1(self.id, U::df(self.val, y), y, U::NAME, || Instr::Map {
+            a: self.id.raw(),
+            f: U::f,
+            df: U::df,
+        });
+        Var { tape: self.tape, id, val: y }
+    }
+
+    /// Applies `f(x, p)` with a constant parameter `p` (a power, a shift, a scale), whose
+    /// derivative in `x` is `df(x, p, y)`.
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// let x = tape.var(2.0);
+    /// let y = x.map_param("pow", 3.0, |x, p| x.powf(p), |x, p, _| p * x.powf(p - 1.0));
+    /// assert_eq!(tape.backward(y)[x], 12.0);
+    /// ```
+    #[track_caller]
+    #[inline]
+    pub fn map_param(
+        self,
+        name: &'static str,
+        p: T,
+        f: fn(T, T) -> T,
+        df: fn(T, T, T) -> T,
+    ) -> Var<'t, T> {
+        if self.id.is_tensor() {
+            let shape = self.shape();
+            return self.tape.record_op(MapParamOp { name, p, f, df }, &[self], shape);
+        }
+        let y = f(self.val, p);
+        let id = self.tape.push1(self.id, df(self.val, p, y), y, name, || Instr::MapParam {
+            a: self.id.raw(),
+            p,
+            f,
+            df,
+        });
+        Var { tape: self.tape, id, val: y }
+    }
+
+    /// Applies the binary function `B`, broadcasting tensors.
+    ///
+    /// # Panics
+    /// If the shapes cannot be broadcast or the `Var`s are on different tapes.
+    #[track_caller]
+    #[inline]
+    pub fn zip<B: Binary<T>>(self, other: Var<'t, T>) -> Var<'t, T> {
+        match self.try_zip::<B>(other) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`Var::zip`], returning an error instead of panicking.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Broadcast`] or [`ErrorKind::DifferentTapes`].
+    #[track_caller]
+    #[inline]
+    pub fn try_zip<B: Binary<T>>(self, other: Var<'t, T>) -> Result<Var<'t, T>, Error> {
+        if !std::ptr::eq(self.tape, other.tape) {
+            return Err(Error::here(ErrorKind::DifferentTapes { op: B::NAME }));
+        }
+        if self.id.is_tensor() || other.id.is_tensor() {
+            let shape = broadcast_shapes(B::NAME, &self.shape(), &other.shape())
+                .map_err(|e| e.at(std::panic::Location::caller()))?;
+            return Ok(self.tape.record_op(ZipOp::<B>::new(), &[self, other], shape));
+        }
+        let (a, b) = (self.val, other.val);
+        let y = B::f(a, b);
+        let (da, db) = B::d(a, b, y);
+        let id = self.tape.push2(self.id, da, other.id, db, y, B::NAME, || Instr::Zip {
+            a: Src::of(self.id, a),
+            b: Src::of(other.id, b),
+            f: B::f,
+            d: B::d,
+        });
+        Ok(Var { tape: self.tape, id, val: y })
+    }
+
+    /// A constant of this `Var`'s tape (a convenience for generic code).
+    pub fn cst(&self, x: T) -> Var<'t, T> {
+        self.tape.constant(x)
+    }
+}

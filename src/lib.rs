@@ -1,0 +1,25 @@
+//! wengert: reverse-mode automatic differentiation on a tape, with an energy-based-model
+//! toolkit built on it.
+//!
+//! This facade re-exports [`tape`], [`ops`] and [`ebm`]; [`prelude`] brings the everyday
+//! names into scope.
+//!
+//! ```
+//! use wengert::prelude::*;
+//! let tape = Tape::<f64>::new();
+//! let x = tape.var(2.0);
+//! let y = x * x;
+//! assert_eq!(tape.backward(y)[x], 4.0);
+//! ```
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub use wengert_ebm as ebm;
+pub use wengert_ops as ops;
+pub use wengert_tape as tape;
+
+/// The everyday names: `Tape`, `Var`, `Tensor`, `ParamStore`, the ops extension trait.
+pub mod prelude {
+    pub use wengert_ops::prelude::*;
+    pub use wengert_tape::{Grads, ParamKey, ParamStore, Real, Shape, Tape, Tensor, Var};
+}
