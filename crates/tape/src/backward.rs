@@ -31,7 +31,12 @@ pub struct Grads<'t, T: Real> {
 
 impl<T: Real> std::fmt::Debug for Grads<'_, T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "Grads({} scalar, {} tensor elements)", self.sadj.len(), self.tadj.len())
+        write!(
+            f,
+            "Grads({} scalar, {} tensor elements)",
+            self.sadj.len(),
+            self.tadj.len()
+        )
     }
 }
 
@@ -65,7 +70,11 @@ impl<'t, T: Real> Index<Var<'t, T>> for Grads<'t, T> {
     #[track_caller]
     fn index(&self, v: Var<'t, T>) -> &T {
         let g = self.wrt(v);
-        assert!(g.len() == 1, "wengert: grads[v]: v has {} elements; use grads.wrt(v)", g.len());
+        assert!(
+            g.len() == 1,
+            "wengert: grads[v]: v has {} elements; use grads.wrt(v)",
+            g.len()
+        );
         &g[0]
     }
 }
@@ -101,7 +110,9 @@ impl<T: Real> Tape<T> {
     #[track_caller]
     pub fn try_backward(&self, y: Var<'_, T>) -> Result<Grads<'_, T>, Error> {
         if y.is_tensor() && y.numel() != 1 {
-            return Err(Error::here(ErrorKind::NonScalarBackward { shape: y.shape() }));
+            return Err(Error::here(ErrorKind::NonScalarBackward {
+                shape: y.shape(),
+            }));
         }
         self.try_vjp(y, &[T::one()])
     }
@@ -155,10 +166,19 @@ impl<T: Real> Tape<T> {
         } else if !id.is_const() {
             sadj[id.index()] = cotangent[0];
         }
-        let checked = if s.debug.is_some() { first_bad_value(s) } else { Ok(()) };
+        let checked = if s.debug.is_some() {
+            first_bad_value(s)
+        } else {
+            Ok(())
+        };
         let res = checked.and_then(|_| sweep_all(s, &mut sadj, &mut tadj));
         drop(g);
-        let grads = Grads { tape: self, sadj, tadj, zero: T::zero() };
+        let grads = Grads {
+            tape: self,
+            sadj,
+            tadj,
+            zero: T::zero(),
+        };
         res.map(|_| grads)
     }
 }
@@ -186,7 +206,11 @@ fn sweep_all<T: Real>(s: &Inner<T>, sadj: &mut [T], tadj: &mut [T]) -> Result<()
                 let (below, above) = tadj.split_at_mut(node.off);
                 let gout = &above[..len];
                 if s.debug.is_some() && gout.iter().any(|g| !g.is_finite()) {
-                    let e = ErrorKind::Anomaly { op: op.name(), node: k, what: "gradient" };
+                    let e = ErrorKind::Anomaly {
+                        op: op.name(),
+                        node: k,
+                        what: "gradient",
+                    };
                     return Err(Error::new(e).at(node.loc));
                 }
                 if gout.iter().all(|g| g.is_zero()) {
@@ -197,10 +221,16 @@ fn sweep_all<T: Real>(s: &Inner<T>, sadj: &mut [T], tadj: &mut [T]) -> Result<()
                     .iter()
                     .map(|&i| {
                         let n = &s.tnodes[i as usize];
-                        TensorRef { data: &s.tvals[n.off..n.off + n.len()], shape: &n.shape }
+                        TensorRef {
+                            data: &s.tvals[n.off..n.off + n.len()],
+                            shape: &n.shape,
+                        }
                     })
                     .collect();
-                let out = TensorRef { data: &s.tvals[node.off..node.off + len], shape: &node.shape };
+                let out = TensorRef {
+                    data: &s.tvals[node.off..node.off + len],
+                    shape: &node.shape,
+                };
                 for (pos, &i) in node.inputs.iter().enumerate() {
                     let n = &s.tnodes[i as usize];
                     if n.grad {
@@ -246,8 +276,16 @@ fn sweep_checked<T: Real>(
     for i in (lo..hi).rev() {
         let a = adj[i];
         if !a.is_finite() {
-            let (op, loc, _) = d.get(i).copied().unwrap_or(("?", std::panic::Location::caller(), a));
-            return Err(Error::new(ErrorKind::Anomaly { op, node: i, what: "gradient" }).at(loc));
+            let (op, loc, _) =
+                d.get(i)
+                    .copied()
+                    .unwrap_or(("?", std::panic::Location::caller(), a));
+            return Err(Error::new(ErrorKind::Anomaly {
+                op,
+                node: i,
+                what: "gradient",
+            })
+            .at(loc));
         }
         let bottom = if i == 0 { 0 } else { s.ends[i - 1] as usize };
         for k in bottom..s.ends[i] as usize {
@@ -261,10 +299,11 @@ fn sweep_checked<T: Real>(
 fn first_bad_value<T: Real>(s: &Inner<T>) -> Result<(), Error> {
     let d = s.debug.as_deref().unwrap_or(&[]);
     let bad_s = d.iter().position(|e| !e.2.is_finite());
-    let bad_t = s
-        .tnodes
-        .iter()
-        .position(|n| s.tvals[n.off..n.off + n.len()].iter().any(|v| !v.is_finite()));
+    let bad_t = s.tnodes.iter().position(|n| {
+        s.tvals[n.off..n.off + n.len()]
+            .iter()
+            .any(|v| !v.is_finite())
+    });
     let scalar_first = match (bad_s, bad_t) {
         (None, None) => return Ok(()),
         (Some(_), None) => true,
@@ -274,10 +313,20 @@ fn first_bad_value<T: Real>(s: &Inner<T>) -> Result<(), Error> {
     if scalar_first {
         let i = bad_s.unwrap_or(0);
         let (op, loc, _) = d[i];
-        Err(Error::new(ErrorKind::Anomaly { op, node: i, what: "value" }).at(loc))
+        Err(Error::new(ErrorKind::Anomaly {
+            op,
+            node: i,
+            what: "value",
+        })
+        .at(loc))
     } else {
         let k = bad_t.unwrap_or(0);
         let n = &s.tnodes[k];
-        Err(Error::new(ErrorKind::Anomaly { op: n.name(), node: k, what: "value" }).at(n.loc))
+        Err(Error::new(ErrorKind::Anomaly {
+            op: n.name(),
+            node: k,
+            what: "value",
+        })
+        .at(n.loc))
     }
 }

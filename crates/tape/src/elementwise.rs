@@ -21,7 +21,14 @@ impl<T: Real, U: Unary<T>> Op<T> for MapOp<U> {
             *o = U::f(x);
         }
     }
-    fn vjp(&self, _: usize, inputs: &[TensorRef<'_, T>], out: TensorRef<'_, T>, g: &[T], gi: &mut [T]) {
+    fn vjp(
+        &self,
+        _: usize,
+        inputs: &[TensorRef<'_, T>],
+        out: TensorRef<'_, T>,
+        g: &[T],
+        gi: &mut [T],
+    ) {
         for (((gi, &g), &x), &y) in gi.iter_mut().zip(g).zip(inputs[0].data).zip(out.data) {
             *gi += g * U::df(x, y);
         }
@@ -44,7 +51,14 @@ impl<T: Real> Op<T> for MapParamOp<T> {
             *o = (self.f)(x, self.p);
         }
     }
-    fn vjp(&self, _: usize, inputs: &[TensorRef<'_, T>], out: TensorRef<'_, T>, g: &[T], gi: &mut [T]) {
+    fn vjp(
+        &self,
+        _: usize,
+        inputs: &[TensorRef<'_, T>],
+        out: TensorRef<'_, T>,
+        g: &[T],
+        gi: &mut [T],
+    ) {
         for (((gi, &g), &x), &y) in gi.iter_mut().zip(g).zip(inputs[0].data).zip(out.data) {
             *gi += g * (self.df)(x, self.p, y);
         }
@@ -81,11 +95,23 @@ impl<T: Real, B: Binary<T>> Op<T> for ZipOp<B> {
             }
         } else {
             let shape = out_shape(a.shape, b.shape);
-            let (sa, sb) = (broadcast_strides(a.shape, &shape), broadcast_strides(b.shape, &shape));
-            for_each_broadcast(&shape, &sa, &sb, |o, ia, ib| out[o] = B::f(a.data[ia], b.data[ib]));
+            let (sa, sb) = (
+                broadcast_strides(a.shape, &shape),
+                broadcast_strides(b.shape, &shape),
+            );
+            for_each_broadcast(&shape, &sa, &sb, |o, ia, ib| {
+                out[o] = B::f(a.data[ia], b.data[ib])
+            });
         }
     }
-    fn vjp(&self, input: usize, inputs: &[TensorRef<'_, T>], out: TensorRef<'_, T>, g: &[T], gi: &mut [T]) {
+    fn vjp(
+        &self,
+        input: usize,
+        inputs: &[TensorRef<'_, T>],
+        out: TensorRef<'_, T>,
+        g: &[T],
+        gi: &mut [T],
+    ) {
         let (a, b) = (inputs[0], inputs[1]);
         let pick = |x: T, y: T, z: T| {
             let (da, db) = B::d(x, y, z);
@@ -100,7 +126,10 @@ impl<T: Real, B: Binary<T>> Op<T> for ZipOp<B> {
                 *gi += g[o] * pick(a.data[o], b.data[o], out.data[o]);
             }
         } else {
-            let (sa, sb) = (broadcast_strides(a.shape, out.shape), broadcast_strides(b.shape, out.shape));
+            let (sa, sb) = (
+                broadcast_strides(a.shape, out.shape),
+                broadcast_strides(b.shape, out.shape),
+            );
             // Summing over the stretched axes is the adjoint of broadcasting.
             for_each_broadcast(out.shape, &sa, &sb, |o, ia, ib| {
                 let d = pick(a.data[ia], b.data[ib], out.data[o]);

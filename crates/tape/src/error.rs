@@ -105,13 +105,19 @@ pub enum ErrorKind {
 impl Error {
     /// An error with no source location.
     pub fn new(kind: ErrorKind) -> Error {
-        Error { kind, location: None }
+        Error {
+            kind,
+            location: None,
+        }
     }
 
     /// Attaches the caller's source location.
     #[track_caller]
     pub fn here(kind: ErrorKind) -> Error {
-        Error { kind, location: Some(Location::caller()) }
+        Error {
+            kind,
+            location: Some(Location::caller()),
+        }
     }
 
     /// Sets the source location.

@@ -23,7 +23,11 @@ pub struct Options {
 impl Default for Options {
     /// `torch.autograd.gradcheck`'s defaults: ε = 1e-6, atol = 1e-5, rtol = 1e-3.
     fn default() -> Self {
-        Options { eps: 1e-6, atol: 1e-5, rtol: 1e-3 }
+        Options {
+            eps: 1e-6,
+            atol: 1e-5,
+            rtol: 1e-3,
+        }
     }
 }
 
@@ -93,7 +97,13 @@ where
                 let numeric = (plus[j] - minus[j]) / (2.0 * opts.eps);
                 let analytic = jac[j][i][e];
                 if !close(analytic, numeric, opts) {
-                    return Err(Error::new(ErrorKind::GradcheckMismatch { input: i, element: e, output: j, analytic, numeric }));
+                    return Err(Error::new(ErrorKind::GradcheckMismatch {
+                        input: i,
+                        element: e,
+                        output: j,
+                        analytic,
+                        numeric,
+                    }));
                 }
             }
         }
@@ -120,7 +130,10 @@ where
 {
     check_inputs(inputs)?;
     let mut rng = SplitMix(seed);
-    let u: Vec<Vec<f64>> = inputs.iter().map(|t| t.data().iter().map(|_| rng.normal()).collect()).collect();
+    let u: Vec<Vec<f64>> = inputs
+        .iter()
+        .map(|t| t.data().iter().map(|_| rng.normal()).collect())
+        .collect();
     let mut tape = Tape::new();
     let analytic = {
         let xs = leaves(&tape, inputs);
@@ -136,7 +149,16 @@ where
         inputs
             .iter()
             .zip(&u)
-            .map(|(t, u)| Tensor::new(t.shape().clone(), t.data().iter().zip(u).map(|(x, d)| x + sign * opts.eps * d).collect()))
+            .map(|(t, u)| {
+                Tensor::new(
+                    t.shape().clone(),
+                    t.data()
+                        .iter()
+                        .zip(u)
+                        .map(|(x, d)| x + sign * opts.eps * d)
+                        .collect(),
+                )
+            })
             .collect()
     };
     let plus = dot(&eval(&mut tape, &f, &shifted(1.0)), &v);
@@ -145,12 +167,21 @@ where
     if close(analytic, numeric, opts) {
         Ok(())
     } else {
-        Err(Error::new(ErrorKind::GradcheckMismatch { input: 0, element: 0, output: 0, analytic, numeric }))
+        Err(Error::new(ErrorKind::GradcheckMismatch {
+            input: 0,
+            element: 0,
+            output: 0,
+            analytic,
+            numeric,
+        }))
     }
 }
 
 fn leaves<'t>(tape: &'t Tape<f64>, inputs: &[Tensor<f64>]) -> Vec<Var<'t, f64>> {
-    inputs.iter().map(|t| tape.tensor(t.shape().clone(), t.data().to_vec())).collect()
+    inputs
+        .iter()
+        .map(|t| tape.tensor(t.shape().clone(), t.data().to_vec()))
+        .collect()
 }
 
 fn eval<F>(tape: &mut Tape<f64>, f: &F, x: &[Tensor<f64>]) -> Vec<f64>
@@ -172,7 +203,9 @@ fn check_inputs(inputs: &[Tensor<f64>]) -> Result<(), Error> {
 fn finite(what: &str, v: &[f64]) -> Result<(), Error> {
     match v.iter().position(|x| !x.is_finite()) {
         None => Ok(()),
-        Some(e) => Err(Error::new(ErrorKind::NonFinite { what: format!("{what}, element {e} = {}", v[e]) })),
+        Some(e) => Err(Error::new(ErrorKind::NonFinite {
+            what: format!("{what}, element {e} = {}", v[e]),
+        })),
     }
 }
 

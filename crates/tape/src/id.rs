@@ -25,12 +25,18 @@ impl NodeId {
     pub const MAX_NODES: usize = (TENSOR_BIT - 1) as usize;
 
     pub(crate) fn scalar(i: usize) -> NodeId {
-        assert!(i < Self::MAX_NODES, "wengert: the tape is full ({i} scalar nodes)");
+        assert!(
+            i < Self::MAX_NODES,
+            "wengert: the tape is full ({i} scalar nodes)"
+        );
         NodeId(i as u32)
     }
 
     pub(crate) fn tensor(i: usize) -> NodeId {
-        assert!(i < Self::MAX_NODES, "wengert: the tape is full ({i} tensor nodes)");
+        assert!(
+            i < Self::MAX_NODES,
+            "wengert: the tape is full ({i} tensor nodes)"
+        );
         NodeId(i as u32 | TENSOR_BIT)
     }
 

@@ -50,7 +50,11 @@ pub struct Bound<'t, 's, T: Real> {
 impl<T: Real> ParamStore<T> {
     /// An empty store.
     pub fn new() -> Self {
-        ParamStore { params: SlotMap::with_key(), order: Vec::new(), pos: SecondaryMap::new() }
+        ParamStore {
+            params: SlotMap::with_key(),
+            order: Vec::new(),
+            pos: SecondaryMap::new(),
+        }
     }
 
     /// Adds a parameter; its key stays valid until it is removed.
@@ -78,7 +82,11 @@ impl<T: Real> ParamStore<T> {
     /// If the key was removed.
     #[track_caller]
     pub fn get(&self, key: ParamKey) -> &Tensor<T> {
-        &self.params.get(key).expect("wengert: ParamStore: no such parameter").1
+        &self
+            .params
+            .get(key)
+            .expect("wengert: ParamStore: no such parameter")
+            .1
     }
 
     /// The value of a parameter, mutably.
@@ -87,7 +95,11 @@ impl<T: Real> ParamStore<T> {
     /// If the key was removed.
     #[track_caller]
     pub fn get_mut(&mut self, key: ParamKey) -> &mut Tensor<T> {
-        &mut self.params.get_mut(key).expect("wengert: ParamStore: no such parameter").1
+        &mut self
+            .params
+            .get_mut(key)
+            .expect("wengert: ParamStore: no such parameter")
+            .1
     }
 
     /// The name given at insertion.
@@ -96,12 +108,19 @@ impl<T: Real> ParamStore<T> {
     /// If the key was removed.
     #[track_caller]
     pub fn name(&self, key: ParamKey) -> &str {
-        &self.params.get(key).expect("wengert: ParamStore: no such parameter").0
+        &self
+            .params
+            .get(key)
+            .expect("wengert: ParamStore: no such parameter")
+            .0
     }
 
     /// The key of the parameter with this name.
     pub fn key(&self, name: &str) -> Option<ParamKey> {
-        self.order.iter().copied().find(|&k| self.params[k].0 == name)
+        self.order
+            .iter()
+            .copied()
+            .find(|&k| self.params[k].0 == name)
     }
 
     /// Keys in insertion order.
@@ -111,7 +130,9 @@ impl<T: Real> ParamStore<T> {
 
     /// `(key, name, value)` in insertion order.
     pub fn iter(&self) -> impl Iterator<Item = (ParamKey, &str, &Tensor<T>)> + '_ {
-        self.order.iter().map(|&k| (k, self.params[k].0.as_str(), &self.params[k].1))
+        self.order
+            .iter()
+            .map(|&k| (k, self.params[k].0.as_str(), &self.params[k].1))
     }
 
     /// The number of parameters.
@@ -142,7 +163,11 @@ impl<T: Real> ParamStore<T> {
             let shape: Shape = t.shape().clone();
             s.push_tnode(off, shape, TKind::Leaf, SmallVec::new(), true, loc);
         }
-        Bound { tape, store: self, first }
+        Bound {
+            tape,
+            store: self,
+            first,
+        }
     }
 }
 
@@ -153,7 +178,11 @@ impl<'t, T: Real> Bound<'t, '_, T> {
     /// If the key is not in the store that was bound.
     #[track_caller]
     pub fn var(&self, key: ParamKey) -> Var<'t, T> {
-        let i = *self.store.pos.get(key).expect("wengert: Bound::var: the key is not in this store");
+        let i = *self
+            .store
+            .pos
+            .get(key)
+            .expect("wengert: Bound::var: the key is not in this store");
         Var::from_parts(self.tape, NodeId::tensor(self.first + i), T::zero())
     }
 

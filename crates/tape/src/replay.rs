@@ -29,10 +29,27 @@ use smallvec::SmallVec;
 pub(crate) enum Instr<T> {
     Leaf(T),
     Detach(u32),
-    Map { a: u32, f: fn(T) -> T, df: fn(T, T) -> T },
-    MapParam { a: u32, p: T, f: fn(T, T) -> T, df: fn(T, T, T) -> T },
-    Zip { a: Src<T>, b: Src<T>, f: fn(T, T) -> T, d: fn(T, T, T) -> (T, T) },
-    FromTensor { t: u32, elem: usize },
+    Map {
+        a: u32,
+        f: fn(T) -> T,
+        df: fn(T, T) -> T,
+    },
+    MapParam {
+        a: u32,
+        p: T,
+        f: fn(T, T) -> T,
+        df: fn(T, T, T) -> T,
+    },
+    Zip {
+        a: Src<T>,
+        b: Src<T>,
+        f: fn(T, T) -> T,
+        d: fn(T, T, T) -> (T, T),
+    },
+    FromTensor {
+        t: u32,
+        elem: usize,
+    },
 }
 
 /// An operand: a recorded node, or a constant baked in at recording.
@@ -80,7 +97,13 @@ impl<T: Real> Replay<T> {
             f(&tape, &xs).id()
         };
         let n = tape.inner.borrow().ends.len();
-        Replay { tape, scalar_inputs: x.len(), tensor_inputs: Vec::new(), output, vals: vec![T::zero(); n] }
+        Replay {
+            tape,
+            scalar_inputs: x.len(),
+            tensor_inputs: Vec::new(),
+            output,
+            vals: vec![T::zero(); n],
+        }
     }
 
     /// Records `f` at the tensor inputs `x`; [`Replay::tensor_grad`] replays it.
@@ -100,12 +123,21 @@ impl<T: Real> Replay<T> {
         let tape = Tape::new();
         tape.inner.borrow_mut().program = Some(Vec::new());
         let (output, tensor_inputs) = {
-            let xs: Vec<_> = x.iter().map(|t| tape.tensor(t.shape().clone(), t.data().to_vec())).collect();
+            let xs: Vec<_> = x
+                .iter()
+                .map(|t| tape.tensor(t.shape().clone(), t.data().to_vec()))
+                .collect();
             let ids = xs.iter().map(|v| v.id().index() as u32).collect();
             (f(&tape, &xs).id(), ids)
         };
         let n = tape.inner.borrow().ends.len();
-        Replay { tape, scalar_inputs: 0, tensor_inputs, output, vals: vec![T::zero(); n] }
+        Replay {
+            tape,
+            scalar_inputs: 0,
+            tensor_inputs,
+            output,
+            vals: vec![T::zero(); n],
+        }
     }
 
     /// The number of scalar inputs.
@@ -130,7 +162,12 @@ impl<T: Real> Replay<T> {
     /// If `x` or `grad` has the wrong length.
     #[track_caller]
     pub fn value_and_grad(&mut self, x: &[T], grad: &mut [T]) -> T {
-        assert!(grad.len() == self.scalar_inputs, "wengert: replay: grad has length {}, expected {}", grad.len(), self.scalar_inputs);
+        assert!(
+            grad.len() == self.scalar_inputs,
+            "wengert: replay: grad has length {}, expected {}",
+            grad.len(),
+            self.scalar_inputs
+        );
         let v = self.value(x);
         let y = Var::from_parts(&self.tape, self.output, v);
         let g = self.tape.backward(y);
@@ -146,12 +183,22 @@ impl<T: Real> Replay<T> {
     /// If the inputs' number or shapes differ from the recording's.
     #[track_caller]
     pub fn tensor_grad(&mut self, x: &[Tensor<T>]) -> (T, Vec<Tensor<T>>) {
-        assert!(x.len() == self.tensor_inputs.len(), "wengert: replay: {} inputs given, {} recorded", x.len(), self.tensor_inputs.len());
+        assert!(
+            x.len() == self.tensor_inputs.len(),
+            "wengert: replay: {} inputs given, {} recorded",
+            x.len(),
+            self.tensor_inputs.len()
+        );
         {
             let s = self.tape.inner.get_mut();
             for (t, &k) in x.iter().zip(&self.tensor_inputs) {
                 let n = &s.tnodes[k as usize];
-                assert!(t.shape() == &n.shape, "wengert: replay: input shape {} differs from the recorded {}", t.shape(), n.shape);
+                assert!(
+                    t.shape() == &n.shape,
+                    "wengert: replay: input shape {} differs from the recorded {}",
+                    t.shape(),
+                    n.shape
+                );
                 let off = n.off;
                 s.tvals[off..off + t.data().len()].copy_from_slice(t.data());
             }
@@ -174,7 +221,12 @@ impl<T: Real> Replay<T> {
 
     #[track_caller]
     fn set_scalars(&mut self, x: &[T]) {
-        assert!(x.len() == self.scalar_inputs, "wengert: replay: {} inputs given, {} recorded", x.len(), self.scalar_inputs);
+        assert!(
+            x.len() == self.scalar_inputs,
+            "wengert: replay: {} inputs given, {} recorded",
+            x.len(),
+            self.scalar_inputs
+        );
         self.vals[..x.len()].copy_from_slice(x);
     }
 
@@ -198,7 +250,17 @@ impl<T: Real> Replay<T> {
         let mut cur = 0;
         for k in 0..s.tnodes.len() {
             let mark = s.tnodes[k].mark as usize;
-            run_scalars(prog, &s.ends, &mut s.w, vals, &s.tvals, &s.tnodes, cur, mark, self.scalar_inputs);
+            run_scalars(
+                prog,
+                &s.ends,
+                &mut s.w,
+                vals,
+                &s.tvals,
+                &s.tnodes,
+                cur,
+                mark,
+                self.scalar_inputs,
+            );
             cur = mark;
             let (before, rest) = s.tnodes.split_at_mut(k);
             let node = &mut rest[0];
@@ -214,7 +276,10 @@ impl<T: Real> Replay<T> {
                         .iter()
                         .map(|&i| {
                             let n = &before[i as usize];
-                            TensorRef { data: &below[n.off..n.off + n.len()], shape: &n.shape }
+                            TensorRef {
+                                data: &below[n.off..n.off + n.len()],
+                                shape: &n.shape,
+                            }
                         })
                         .collect();
                     op.forward(&refs, out);
@@ -222,7 +287,17 @@ impl<T: Real> Replay<T> {
             }
         }
         let n = s.ends.len();
-        run_scalars(prog, &s.ends, &mut s.w, vals, &s.tvals, &s.tnodes, cur, n, self.scalar_inputs);
+        run_scalars(
+            prog,
+            &s.ends,
+            &mut s.w,
+            vals,
+            &s.tvals,
+            &s.tnodes,
+            cur,
+            n,
+            self.scalar_inputs,
+        );
     }
 }
 

@@ -64,7 +64,10 @@ pub(crate) enum TKind<T: Real> {
     /// A scalar node promoted to a rank-0 tensor.
     FromScalar(u32),
     /// Scalar node `scalar` is element `elem` of input 0; this node has no values.
-    ToScalar { scalar: u32, elem: usize },
+    ToScalar {
+        scalar: u32,
+        elem: usize,
+    },
 }
 
 impl<T: Real> TNode<T> {
@@ -258,7 +261,14 @@ impl<T: Real> Tape<T> {
         let mut s = self.inner.borrow_mut();
         let off = s.tvals.len();
         s.tvals.extend_from_slice(&data);
-        let id = s.push_tnode(off, shape, TKind::Leaf, SmallVec::new(), grad, Location::caller());
+        let id = s.push_tnode(
+            off,
+            shape,
+            TKind::Leaf,
+            SmallVec::new(),
+            grad,
+            Location::caller(),
+        );
         drop(s);
         Var::from_parts(self, id, T::zero())
     }
@@ -360,13 +370,23 @@ impl<T: Real> Tape<T> {
                 .iter()
                 .map(|&i| {
                     let n = &s.tnodes[i as usize];
-                    TensorRef { data: &below[n.off..n.off + n.len()], shape: &n.shape }
+                    TensorRef {
+                        data: &below[n.off..n.off + n.len()],
+                        shape: &n.shape,
+                    }
                 })
                 .collect();
             op.forward(&refs, out);
         }
         let grad = ids.iter().any(|&i| s.tnodes[i as usize].grad);
-        let id = s.push_tnode(off, out_shape, TKind::Op(Box::new(op)), ids, grad, Location::caller());
+        let id = s.push_tnode(
+            off,
+            out_shape,
+            TKind::Op(Box::new(op)),
+            ids,
+            grad,
+            Location::caller(),
+        );
         drop(g);
         Var::from_parts(self, id, T::zero())
     }
@@ -385,8 +405,15 @@ impl<T: Real> Tape<T> {
         } else {
             (TKind::FromScalar(v.id().raw()), true)
         };
-        s.push_tnode(off, Shape::scalar(), kind, SmallVec::new(), grad, Location::caller())
-            .index() as u32
+        s.push_tnode(
+            off,
+            Shape::scalar(),
+            kind,
+            SmallVec::new(),
+            grad,
+            Location::caller(),
+        )
+        .index() as u32
     }
 }
 
@@ -399,7 +426,10 @@ impl<T: Real> Inner<T> {
         name: &'static str,
         val: T,
     ) -> NodeId {
-        assert!(self.idx.len() < u32::MAX as usize, "wengert: the tape is full (operands)");
+        assert!(
+            self.idx.len() < u32::MAX as usize,
+            "wengert: the tape is full (operands)"
+        );
         self.ends.push(self.idx.len() as u32);
         let id = NodeId::scalar(self.ends.len() - 1);
         if let Some(p) = &mut self.program {
@@ -412,7 +442,12 @@ impl<T: Real> Inner<T> {
     }
 
     #[track_caller]
-    pub(crate) fn push_scalar_node(&mut self, instr: Instr<T>, name: &'static str, val: T) -> NodeId {
+    pub(crate) fn push_scalar_node(
+        &mut self,
+        instr: Instr<T>,
+        name: &'static str,
+        val: T,
+    ) -> NodeId {
         self.finish_scalar(|| instr, name, val)
     }
 
@@ -426,9 +461,20 @@ impl<T: Real> Inner<T> {
         loc: &'static Location<'static>,
     ) -> NodeId {
         let k = self.tnodes.len();
-        debug_assert!(inputs.iter().all(|&i| (i as usize) < k), "parents precede children");
+        debug_assert!(
+            inputs.iter().all(|&i| (i as usize) < k),
+            "parents precede children"
+        );
         let mark = self.ends.len() as u32;
-        self.tnodes.push(TNode { off, shape, kind, inputs, grad, mark, loc });
+        self.tnodes.push(TNode {
+            off,
+            shape,
+            kind,
+            inputs,
+            grad,
+            mark,
+            loc,
+        });
         NodeId::tensor(k)
     }
 }

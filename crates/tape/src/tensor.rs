@@ -37,7 +37,10 @@ impl<T: Real> Tensor<T> {
 
     /// A rank-0 tensor.
     pub fn scalar(x: T) -> Tensor<T> {
-        Tensor { shape: Shape::scalar(), data: vec![x] }
+        Tensor {
+            shape: Shape::scalar(),
+            data: vec![x],
+        }
     }
 
     /// A tensor of zeros.
@@ -79,11 +82,16 @@ impl<T: Real> Tensor<T> {
     #[track_caller]
     pub fn get(&self, index: &[usize]) -> T {
         assert!(
-            index.len() == self.shape.rank() && index.iter().zip(self.shape.iter()).all(|(i, d)| i < d),
+            index.len() == self.shape.rank()
+                && index.iter().zip(self.shape.iter()).all(|(i, d)| i < d),
             "wengert: Tensor::get: index {index:?} is out of range for shape {}",
             self.shape
         );
-        let off: usize = index.iter().zip(self.shape.strides()).map(|(i, s)| i * s).sum();
+        let off: usize = index
+            .iter()
+            .zip(self.shape.strides())
+            .map(|(i, s)| i * s)
+            .sum();
         self.data[off]
     }
 }

@@ -75,7 +75,9 @@ impl<'t, T: Real> Var<'t, T> {
     /// The shape: `[]` for a scalar.
     pub fn shape(&self) -> Shape {
         if self.id.is_tensor() {
-            self.tape.inner.borrow().tnodes[self.id.index()].shape.clone()
+            self.tape.inner.borrow().tnodes[self.id.index()]
+                .shape
+                .clone()
         } else {
             Shape::scalar()
         }
@@ -84,7 +86,9 @@ impl<'t, T: Real> Var<'t, T> {
     /// The number of elements.
     pub fn numel(&self) -> usize {
         if self.id.is_tensor() {
-            self.tape.inner.borrow().tnodes[self.id.index()].shape.numel()
+            self.tape.inner.borrow().tnodes[self.id.index()]
+                .shape
+                .numel()
         } else {
             1
         }
@@ -145,7 +149,14 @@ impl<'t, T: Real> Var<'t, T> {
     pub fn elem(self, i: usize) -> Var<'t, T> {
         let n = self.numel();
         if i >= n {
-            panic!("{}", Error::here(ErrorKind::IndexOutOfRange { op: "elem", index: i, len: n }));
+            panic!(
+                "{}",
+                Error::here(ErrorKind::IndexOutOfRange {
+                    op: "elem",
+                    index: i,
+                    len: n
+                })
+            );
         }
         if !self.id.is_tensor() {
             return self;
@@ -160,7 +171,10 @@ impl<'t, T: Real> Var<'t, T> {
         s.push_tnode(
             0,
             Shape::scalar(),
-            TKind::ToScalar { scalar: id.raw(), elem: i },
+            TKind::ToScalar {
+                scalar: id.raw(),
+                elem: i,
+            },
             smallvec![t],
             true,
             std::panic::Location::caller(),
@@ -182,7 +196,11 @@ impl<'t, T: Real> Var<'t, T> {
             return Var::from_parts(self.tape, NodeId::CONST, self.val);
         }
         let id = s.push_scalar_node(Instr::Detach(self.id.raw()), "detach", self.val);
-        Var { tape: self.tape, id, val: self.val }
+        Var {
+            tape: self.tape,
+            id,
+            val: self.val,
+        }
     }
 
     /// Applies the elementwise function `U` (to every element of a tensor).
@@ -194,12 +212,18 @@ impl<'t, T: Real> Var<'t, T> {
             return self.tape.record_op(MapOp::<U>::new(), &[self], shape);
         }
         let y = U::f(self.val);
-        let id = self.tape.push1(self.id, U::df(self.val, y), y, U::NAME, || Instr::Map {
-            a: self.id.raw(),
-            f: U::f,
-            df: U::df,
-        });
-        Var { tape: self.tape, id, val: y }
+        let id = self
+            .tape
+            .push1(self.id, U::df(self.val, y), y, U::NAME, || Instr::Map {
+                a: self.id.raw(),
+                f: U::f,
+                df: U::df,
+            });
+        Var {
+            tape: self.tape,
+            id,
+            val: y,
+        }
     }
 
     /// Applies `f(x, p)` with a constant parameter `p` (a power, a shift, a scale), whose
@@ -222,16 +246,24 @@ impl<'t, T: Real> Var<'t, T> {
     ) -> Var<'t, T> {
         if self.id.is_tensor() {
             let shape = self.shape();
-            return self.tape.record_op(MapParamOp { name, p, f, df }, &[self], shape);
+            return self
+                .tape
+                .record_op(MapParamOp { name, p, f, df }, &[self], shape);
         }
         let y = f(self.val, p);
-        let id = self.tape.push1(self.id, df(self.val, p, y), y, name, || Instr::MapParam {
-            a: self.id.raw(),
-            p,
-            f,
-            df,
-        });
-        Var { tape: self.tape, id, val: y }
+        let id = self
+            .tape
+            .push1(self.id, df(self.val, p, y), y, name, || Instr::MapParam {
+                a: self.id.raw(),
+                p,
+                f,
+                df,
+            });
+        Var {
+            tape: self.tape,
+            id,
+            val: y,
+        }
     }
 
     /// Applies the binary function `B`, broadcasting tensors.
@@ -260,18 +292,26 @@ impl<'t, T: Real> Var<'t, T> {
         if self.id.is_tensor() || other.id.is_tensor() {
             let shape = broadcast_shapes(B::NAME, &self.shape(), &other.shape())
                 .map_err(|e| e.at(std::panic::Location::caller()))?;
-            return Ok(self.tape.record_op(ZipOp::<B>::new(), &[self, other], shape));
+            return Ok(self
+                .tape
+                .record_op(ZipOp::<B>::new(), &[self, other], shape));
         }
         let (a, b) = (self.val, other.val);
         let y = B::f(a, b);
         let (da, db) = B::d(a, b, y);
-        let id = self.tape.push2(self.id, da, other.id, db, y, B::NAME, || Instr::Zip {
-            a: Src::of(self.id, a),
-            b: Src::of(other.id, b),
-            f: B::f,
-            d: B::d,
-        });
-        Ok(Var { tape: self.tape, id, val: y })
+        let id = self
+            .tape
+            .push2(self.id, da, other.id, db, y, B::NAME, || Instr::Zip {
+                a: Src::of(self.id, a),
+                b: Src::of(other.id, b),
+                f: B::f,
+                d: B::d,
+            });
+        Ok(Var {
+            tape: self.tape,
+            id,
+            val: y,
+        })
     }
 
     /// A constant of this `Var`'s tape (a convenience for generic code).
