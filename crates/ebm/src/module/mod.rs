@@ -1,0 +1,52 @@
+//! The tutorial's modules as parameterised graph builders.
+//!
+//! A module holds the [`ParamKey`]s of its parameters (which live in a [`ParamStore`]) and,
+//! given the parameters bound on a tape, records its forward computation. There is no `bprop`:
+//! the tape derives it. Modules compose with [`Sequential`] or by hand.
+//!
+//! [`ParamKey`]: wengert_tape::ParamKey
+//! [`ParamStore`]: wengert_tape::ParamStore
+use wengert_tape::{Bound, Real, Var};
+
+mod basic;
+mod sequential;
+pub use basic::{branch, euclidean, plus, switch};
+pub use sequential::Sequential;
+
+/// A parameterised function `X_out = F(W, X_in)` recorded on a tape.
+///
+/// Implement it for your own modules; the trait is object safe, so `Box<dyn Module<T>>` works.
+///
+/// ```
+/// use wengert_ebm::module::Module;
+/// use wengert_tape::{Bound, ParamKey, ParamStore, Real, Tape, Tensor, Var};
+/// /// X_out = s · X_in with a trainable scale s.
+/// struct Scale(ParamKey);
+/// impl<T: Real> Module<T> for Scale {
+///     fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T> {
+///         p.var(self.0) * x
+///     }
+/// }
+/// let mut store = ParamStore::new();
+/// let m = Scale(store.insert("s", Tensor::scalar(3.0)));
+/// let tape = Tape::<f64>::new();
+/// let p = store.bind(&tape);
+/// let y = m.forward(&p, tape.constant_tensor([2], vec![1.0, 2.0]));
+/// assert_eq!(y.to_vec(), vec![3.0, 6.0]);
+/// ```
+pub trait Module<T: Real> {
+    /// Records the forward computation of `x` with the parameters bound in `p`.
+    fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T>;
+}
+
+impl<T: Real, M: Module<T> + ?Sized> Module<T> for Box<M> {
+    fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T> {
+        (**self).forward(p, x)
+    }
+}
+
+impl<T: Real, M: Module<T> + ?Sized> Module<T> for &M {
+    fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T> {
+        (**self).forward(p, x)
+    }
+}
