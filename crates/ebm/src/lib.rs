@@ -5,4 +5,5 @@
 pub mod energy;
 pub mod infer;
 pub mod init;
+pub mod loss;
 pub mod module;
