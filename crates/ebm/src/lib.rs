@@ -5,5 +5,7 @@
 pub mod energy;
 pub mod infer;
 pub mod init;
+pub mod io;
 pub mod loss;
 pub mod module;
+pub mod train;
