@@ -1,4 +1,5 @@
 //! Elementwise `maximum`, `minimum` and `clamp`.
+use std::panic::Location;
 use wengert_tape::op::Binary;
 use wengert_tape::{Error, ErrorKind, Real, Var};
 
@@ -77,7 +78,10 @@ impl<T: Real> Binary<T> for Minimum {
 #[track_caller]
 #[inline]
 pub fn maximum<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Var<'t, T> {
-    a.zip::<Maximum>(b)
+    match try_maximum(a, b) {
+        Ok(v) => v,
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// [`maximum`], returning an error instead of panicking.
@@ -87,7 +91,9 @@ pub fn maximum<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Var<'t, T> {
 #[track_caller]
 #[inline]
 pub fn try_maximum<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Result<Var<'t, T>, Error> {
-    a.try_zip::<Maximum>(b)
+    // The location is set here so that it names the caller's line.
+    let loc = Location::caller();
+    a.try_zip::<Maximum>(b).map_err(|e| e.at(loc))
 }
 
 /// `min(a, b)` elementwise with broadcasting; see
@@ -98,7 +104,10 @@ pub fn try_maximum<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Result<Var<'t, 
 #[track_caller]
 #[inline]
 pub fn minimum<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Var<'t, T> {
-    a.zip::<Minimum>(b)
+    match try_minimum(a, b) {
+        Ok(v) => v,
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// [`minimum`], returning an error instead of panicking.
@@ -108,7 +117,9 @@ pub fn minimum<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Var<'t, T> {
 #[track_caller]
 #[inline]
 pub fn try_minimum<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Result<Var<'t, T>, Error> {
-    a.try_zip::<Minimum>(b)
+    // The location is set here so that it names the caller's line.
+    let loc = Location::caller();
+    a.try_zip::<Minimum>(b).map_err(|e| e.at(loc))
 }
 
 // Bounds are inclusive for the gradient: it passes where lo ≤ x ≤ hi (as in PyTorch).

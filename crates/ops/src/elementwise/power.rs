@@ -1,4 +1,5 @@
 //! Powers: `powi` and `powf` (constant exponent), `pow` (variable exponent).
+use std::panic::Location;
 use wengert_tape::op::Binary;
 use wengert_tape::{Error, Real, Var};
 
@@ -82,7 +83,10 @@ impl<T: Real> Binary<T> for Pow {
 #[track_caller]
 #[inline]
 pub fn pow<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Var<'t, T> {
-    a.zip::<Pow>(b)
+    match try_pow(a, b) {
+        Ok(v) => v,
+        Err(e) => panic!("{e}"),
+    }
 }
 
 /// [`pow`], returning an error instead of panicking.
@@ -93,5 +97,7 @@ pub fn pow<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Var<'t, T> {
 #[track_caller]
 #[inline]
 pub fn try_pow<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Result<Var<'t, T>, Error> {
-    a.try_zip::<Pow>(b)
+    // The location is set here so that it names the caller's line.
+    let loc = Location::caller();
+    a.try_zip::<Pow>(b).map_err(|e| e.at(loc))
 }
