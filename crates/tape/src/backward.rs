@@ -1,6 +1,7 @@
 //! The backward sweep: one reverse pass over the tape, accumulating adjoints.
+use crate::id::NodeId;
 use crate::op::TensorRef;
-use crate::tape::{Inner, TKind, Tape};
+use crate::tape::{Inner, SNode, TKind, Tape};
 use crate::{Error, ErrorKind, Real, Var};
 use smallvec::SmallVec;
 use std::ops::Index;
@@ -155,23 +156,22 @@ impl<T: Real> Tape<T> {
         let s = &mut *g;
         let mut sadj = s.pool.pop().unwrap_or_default();
         let mut tadj = s.pool.pop().unwrap_or_default();
-        sadj.clear();
-        sadj.resize(s.ends.len(), T::zero());
-        tadj.clear();
-        tadj.resize(s.tvals.len(), T::zero());
-        let id = y.id();
-        if id.is_tensor() {
-            let off = s.tnodes[id.index()].off;
-            tadj[off..off + cotangent.len()].copy_from_slice(cotangent);
-        } else if !id.is_const() {
-            sadj[id.index()] = cotangent[0];
-        }
         let checked = if s.debug.is_some() {
             first_bad_value(s)
         } else {
             Ok(())
         };
-        let res = checked.and_then(|_| sweep_all(s, &mut sadj, &mut tadj));
+        let mut res = checked.and_then(|_| {
+            seed(s, &mut sadj, &mut tadj, y.id(), cotangent);
+            sweep_all(s, &mut sadj, &mut tadj, s.debug.is_some())
+        });
+        // The fast sweep multiplies without looking; only a non-finite value can make that
+        // differ from the exact rules (0·∞ on a padding self-edge or an unreached node), and
+        // such a value survives into the adjoints, so one scan decides whether to redo.
+        if res.is_ok() && s.debug.is_none() && !sadj.iter().all(|g| g.is_finite()) {
+            seed(s, &mut sadj, &mut tadj, y.id(), cotangent);
+            res = sweep_all(s, &mut sadj, &mut tadj, true);
+        }
         drop(g);
         let grads = Grads {
             tape: self,
@@ -183,13 +183,31 @@ impl<T: Real> Tape<T> {
     }
 }
 
+fn seed<T: Real>(s: &Inner<T>, sadj: &mut Vec<T>, tadj: &mut Vec<T>, id: NodeId, ct: &[T]) {
+    sadj.clear();
+    sadj.resize(s.nodes.len(), T::zero());
+    tadj.clear();
+    tadj.resize(s.tvals.len(), T::zero());
+    if id.is_tensor() {
+        let off = s.tnodes[id.index()].off;
+        tadj[off..off + ct.len()].copy_from_slice(ct);
+    } else if !id.is_const() {
+        sadj[id.index()] = ct[0];
+    }
+}
+
 /// Walks scalar and tensor nodes in one reverse order: before tensor node `k`, the scalar
 /// nodes recorded after it (indices `mark_k..`) are swept.
-fn sweep_all<T: Real>(s: &Inner<T>, sadj: &mut [T], tadj: &mut [T]) -> Result<(), Error> {
-    let mut cur = s.ends.len();
+fn sweep_all<T: Real>(
+    s: &Inner<T>,
+    sadj: &mut [T],
+    tadj: &mut [T],
+    exact: bool,
+) -> Result<(), Error> {
+    let mut cur = s.nodes.len();
     for (k, node) in s.tnodes.iter().enumerate().rev() {
         let mark = node.mark as usize;
-        sweep_scalars(s, sadj, mark, cur)?;
+        sweep_scalars(s, sadj, mark, cur, exact)?;
         cur = mark;
         if !node.grad {
             continue;
@@ -240,46 +258,48 @@ fn sweep_all<T: Real>(s: &Inner<T>, sadj: &mut [T], tadj: &mut [T]) -> Result<()
             }
         }
     }
-    sweep_scalars(s, sadj, 0, cur)
+    sweep_scalars(s, sadj, 0, cur, exact)
 }
 
 /// The scalar sweep over nodes `lo..hi`, in reverse: `adj[parent] += partial * adj[node]`.
+///
+/// The fast form is branch-free; the exact form skips zero adjoints and padding self-edges
+/// (so that `0·∞` never appears) and, in anomaly mode, stops at a non-finite gradient.
 #[inline]
-fn sweep_scalars<T: Real>(s: &Inner<T>, adj: &mut [T], lo: usize, hi: usize) -> Result<(), Error> {
-    if let Some(d) = &s.debug {
-        return sweep_checked(s, d, adj, lo, hi);
+fn sweep_scalars<T: Real>(
+    s: &Inner<T>,
+    adj: &mut [T],
+    lo: usize,
+    hi: usize,
+    exact: bool,
+) -> Result<(), Error> {
+    if exact {
+        return sweep_exact(s, adj, lo, hi);
     }
-    let (ends, idx, w) = (&s.ends[..], &s.idx[..], &s.w[..]);
-    let mut top = if hi == 0 { 0 } else { ends[hi - 1] as usize };
+    let (nodes, adj) = (&s.nodes[..hi], &mut adj[..hi]);
     for i in (lo..hi).rev() {
-        let bottom = if i == 0 { 0 } else { ends[i - 1] as usize };
-        let a = adj[i];
-        if !a.is_zero() {
-            for (&j, &wk) in idx[bottom..top].iter().zip(&w[bottom..top]) {
-                adj[j as usize] += wk * a;
-            }
-        }
-        top = bottom;
+        let (g, n) = (adj[i], nodes[i]);
+        adj[n.a as usize] += n.wa * g;
+        adj[n.b as usize] += n.wb * g;
     }
     Ok(())
 }
 
-type DebugInfo<T> = [(&'static str, &'static std::panic::Location<'static>, T)];
+/// Node `i`'s update, leaving out self-edges (the padding of one- and zero-operand nodes).
+fn exact_edges<T: Real>(adj: &mut [T], n: &SNode<T>, i: usize, g: T) {
+    if n.a as usize != i {
+        adj[n.a as usize] += n.wa * g;
+    }
+    if n.b as usize != i {
+        adj[n.b as usize] += n.wb * g;
+    }
+}
 
-fn sweep_checked<T: Real>(
-    s: &Inner<T>,
-    d: &DebugInfo<T>,
-    adj: &mut [T],
-    lo: usize,
-    hi: usize,
-) -> Result<(), Error> {
+fn sweep_exact<T: Real>(s: &Inner<T>, adj: &mut [T], lo: usize, hi: usize) -> Result<(), Error> {
     for i in (lo..hi).rev() {
-        let a = adj[i];
-        if !a.is_finite() {
-            let (op, loc, _) =
-                d.get(i)
-                    .copied()
-                    .unwrap_or(("?", std::panic::Location::caller(), a));
+        let g = adj[i];
+        if let (false, Some(d)) = (g.is_finite(), &s.debug) {
+            let (op, loc, _) = d[i];
             return Err(Error::new(ErrorKind::Anomaly {
                 op,
                 node: i,
@@ -287,9 +307,8 @@ fn sweep_checked<T: Real>(
             })
             .at(loc));
         }
-        let bottom = if i == 0 { 0 } else { s.ends[i - 1] as usize };
-        for k in bottom..s.ends[i] as usize {
-            adj[s.idx[k] as usize] += s.w[k] * a;
+        if !g.is_zero() {
+            exact_edges(adj, &s.nodes[i], i, g);
         }
     }
     Ok(())

@@ -93,9 +93,9 @@ where
             x[i].data_mut()[e] = orig - opts.eps;
             let minus = eval(&mut tape, &f, &x);
             x[i].data_mut()[e] = orig;
-            for j in 0..y0.len() {
+            for (j, row) in jac.iter().enumerate() {
                 let numeric = (plus[j] - minus[j]) / (2.0 * opts.eps);
-                let analytic = jac[j][i][e];
+                let analytic = row[i][e];
                 if !close(analytic, numeric, opts) {
                     return Err(Error::new(ErrorKind::GradcheckMismatch {
                         input: i,

@@ -20,7 +20,7 @@ const TENSOR_BIT: u32 = 1 << 31;
 
 impl NodeId {
     /// The id of a constant scalar, which is never recorded.
-    pub const CONST: NodeId = NodeId(u32::MAX);
+    pub const CONST: NodeId = NodeId(TENSOR_BIT - 1);
     /// The largest number of nodes of one kind a tape can hold.
     pub const MAX_NODES: usize = (TENSOR_BIT - 1) as usize;
 
@@ -29,6 +29,15 @@ impl NodeId {
             i < Self::MAX_NODES,
             "wengert: the tape is full ({i} scalar nodes)"
         );
+        NodeId(i as u32)
+    }
+
+    /// `scalar(i)` for the recording fast path: the check is one compare, the panic cold.
+    #[inline(always)]
+    pub(crate) fn scalar_fast(i: usize) -> NodeId {
+        if i >= Self::MAX_NODES {
+            full(i)
+        }
         NodeId(i as u32)
     }
 
@@ -47,7 +56,13 @@ impl NodeId {
 
     /// Whether this node is a tensor node.
     pub fn is_tensor(self) -> bool {
-        self.0 != u32::MAX && self.0 & TENSOR_BIT != 0
+        self.0 & TENSOR_BIT != 0
+    }
+
+    /// Whether both ids are scalar (recorded or constant): one test on the fast path.
+    #[inline(always)]
+    pub(crate) fn both_scalar(a: NodeId, b: NodeId) -> bool {
+        (a.0 | b.0) & TENSOR_BIT == 0
     }
 
     /// Whether this is an unrecorded constant scalar.
@@ -58,6 +73,12 @@ impl NodeId {
     pub(crate) fn raw(self) -> u32 {
         self.0
     }
+}
+
+#[cold]
+#[inline(never)]
+fn full(i: usize) -> ! {
+    panic!("wengert: the tape is full ({i} scalar nodes)")
 }
 
 impl fmt::Debug for NodeId {

@@ -20,7 +20,7 @@
 //! ```
 use crate::id::NodeId;
 use crate::op::TensorRef;
-use crate::tape::{TKind, Tape};
+use crate::tape::{SNode, TKind, Tape};
 use crate::{Real, Tensor, Var};
 use smallvec::SmallVec;
 
@@ -91,12 +91,12 @@ impl<T: Real> Replay<T> {
         F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Var<'t, T>,
     {
         let tape = Tape::new();
-        tape.inner.borrow_mut().program = Some(Vec::new());
+        tape.set_program();
         let output = {
             let xs = tape.vars(x);
             f(&tape, &xs).id()
         };
-        let n = tape.inner.borrow().ends.len();
+        let n = tape.scalar_len();
         Replay {
             tape,
             scalar_inputs: x.len(),
@@ -121,7 +121,7 @@ impl<T: Real> Replay<T> {
         F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Var<'t, T>,
     {
         let tape = Tape::new();
-        tape.inner.borrow_mut().program = Some(Vec::new());
+        tape.set_program();
         let (output, tensor_inputs) = {
             let xs: Vec<_> = x
                 .iter()
@@ -130,7 +130,7 @@ impl<T: Real> Replay<T> {
             let ids = xs.iter().map(|v| v.id().index() as u32).collect();
             (f(&tape, &xs).id(), ids)
         };
-        let n = tape.inner.borrow().ends.len();
+        let n = tape.scalar_len();
         Replay {
             tape,
             scalar_inputs: 0,
@@ -252,8 +252,7 @@ impl<T: Real> Replay<T> {
             let mark = s.tnodes[k].mark as usize;
             run_scalars(
                 prog,
-                &s.ends,
-                &mut s.w,
+                &mut s.nodes,
                 vals,
                 &s.tvals,
                 &s.tnodes,
@@ -286,11 +285,10 @@ impl<T: Real> Replay<T> {
                 }
             }
         }
-        let n = s.ends.len();
+        let n = s.nodes.len();
         run_scalars(
             prog,
-            &s.ends,
-            &mut s.w,
+            &mut s.nodes,
             vals,
             &s.tvals,
             &s.tnodes,
@@ -304,8 +302,7 @@ impl<T: Real> Replay<T> {
 #[allow(clippy::too_many_arguments)]
 fn run_scalars<T: Real>(
     prog: &[Instr<T>],
-    ends: &[u32],
-    w: &mut [T],
+    nodes: &mut [SNode<T>],
     vals: &mut [T],
     tvals: &[T],
     tnodes: &[crate::tape::TNode<T>],
@@ -314,33 +311,31 @@ fn run_scalars<T: Real>(
     inputs: usize,
 ) {
     for i in lo.max(inputs)..hi {
-        let k = if i == 0 { 0 } else { ends[i - 1] as usize };
+        let n = &mut nodes[i];
         vals[i] = match prog[i] {
             Instr::Leaf(x) => x,
             Instr::Detach(a) => vals[a as usize],
             Instr::Map { a, f, df } => {
                 let x = vals[a as usize];
                 let y = f(x);
-                w[k] = df(x, y);
+                n.wa = df(x, y);
                 y
             }
             Instr::MapParam { a, p, f, df } => {
                 let x = vals[a as usize];
                 let y = f(x, p);
-                w[k] = df(x, p, y);
+                n.wa = df(x, p, y);
                 y
             }
             Instr::Zip { a, b, f, d } => {
                 let (x, z) = (a.get(vals), b.get(vals));
                 let y = f(x, z);
                 let (da, db) = d(x, z, y);
-                let mut k = k;
-                if let Src::Node(_) = a {
-                    w[k] = da;
-                    k += 1;
-                }
-                if let Src::Node(_) = b {
-                    w[k] = db;
+                // A constant operand was left out when recording: the other is `a`.
+                match (a, b) {
+                    (Src::Node(_), Src::Node(_)) => (n.wa, n.wb) = (da, db),
+                    (Src::Node(_), Src::Const(_)) => n.wa = da,
+                    _ => n.wa = db,
                 }
                 y
             }

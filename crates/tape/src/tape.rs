@@ -30,12 +30,10 @@ pub struct Tape<T: Real> {
 }
 
 pub(crate) struct Inner<T: Real> {
-    /// `ends[i]` is one past the last operand of scalar node `i`; its first is `ends[i-1]`.
-    pub ends: Vec<u32>,
-    /// Operand (parent) scalar indices.
-    pub idx: Vec<u32>,
-    /// The local partial ∂node/∂operand, parallel to `idx`.
-    pub w: Vec<T>,
+    /// Scalar nodes: two parents and the local partials, stored when recorded.
+    pub nodes: Vec<SNode<T>>,
+    /// Whether `program` or `debug` is on: one test on the recording fast path.
+    pub hooks: bool,
     pub tnodes: Vec<TNode<T>>,
     /// All tensor values, each node a contiguous range.
     pub tvals: Vec<T>,
@@ -45,6 +43,19 @@ pub(crate) struct Inner<T: Real> {
     pub debug: Option<Vec<(&'static str, &'static Location<'static>, T)>>,
     /// Buffers returned by dropped gradients, reused by the next backward.
     pub pool: Vec<Vec<T>>,
+}
+
+/// A scalar node `i`: `adj[a] += wa·adj[i]; adj[b] += wb·adj[i]` is its whole backward rule.
+///
+/// A node with one operand points `b` at itself with `wb = 0`, a leaf points both at itself;
+/// that keeps the sweep free of branches, and a self-edge never feeds another node because
+/// every consumer of node `i` comes after it and was swept already.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SNode<T> {
+    pub a: u32,
+    pub b: u32,
+    pub wa: T,
+    pub wb: T,
 }
 
 pub(crate) struct TNode<T: Real> {
@@ -99,9 +110,8 @@ impl<T: Real> Tape<T> {
     pub fn new() -> Tape<T> {
         Tape {
             inner: RefCell::new(Inner {
-                ends: Vec::new(),
-                idx: Vec::new(),
-                w: Vec::new(),
+                nodes: Vec::new(),
+                hooks: false,
                 tnodes: Vec::new(),
                 tvals: Vec::new(),
                 program: None,
@@ -111,7 +121,7 @@ impl<T: Real> Tape<T> {
         }
     }
 
-    /// An empty tape with room for `nodes` scalar nodes of up to two operands each.
+    /// An empty tape with room for `nodes` scalar nodes.
     ///
     /// ```
     /// let tape = wengert_tape::Tape::<f32>::with_capacity(1 << 10);
@@ -121,9 +131,7 @@ impl<T: Real> Tape<T> {
         let t = Tape::new();
         {
             let mut s = t.inner.borrow_mut();
-            s.ends.reserve(nodes);
-            s.idx.reserve(2 * nodes);
-            s.w.reserve(2 * nodes);
+            s.nodes.reserve(nodes);
         }
         t
     }
@@ -134,9 +142,7 @@ impl<T: Real> Tape<T> {
     /// Taking `&mut self` guarantees that no [`Var`] of the old graph is still alive.
     pub fn clear(&mut self) {
         let s = self.inner.get_mut();
-        s.ends.clear();
-        s.idx.clear();
-        s.w.clear();
+        s.nodes.clear();
         s.tnodes.clear();
         s.tvals.clear();
         if let Some(p) = &mut s.program {
@@ -150,7 +156,7 @@ impl<T: Real> Tape<T> {
     /// The number of scalar nodes plus tensor nodes.
     pub fn len(&self) -> usize {
         let s = self.inner.borrow();
-        s.ends.len() + s.tnodes.len()
+        s.nodes.len() + s.tnodes.len()
     }
 
     /// Whether nothing has been recorded.
@@ -158,23 +164,22 @@ impl<T: Real> Tape<T> {
         self.len() == 0
     }
 
-    /// Bytes of tape used by the scalar nodes recorded so far: 4 per node plus
-    /// `4 + size_of::<T>()` per operand (16 for a unary `f64` op, 28 for a binary one).
+    /// Bytes of tape used by the scalar nodes recorded so far: `8 + 2·size_of::<T>()` per
+    /// node (24 for `f64`, 16 for `f32`), whatever its number of operands.
     ///
     /// ```
     /// let tape = wengert_tape::Tape::<f64>::new();
     /// let x = tape.var(1.0);
-    /// let _ = x * 3.0;     // a unary node: one operand
-    /// assert_eq!(tape.scalar_bytes(), 4 + (4 + 4 + 8)); // the leaf, then the product
+    /// let _ = x * 3.0;
+    /// assert_eq!(tape.scalar_bytes(), 2 * 24); // the leaf, then the product
     /// ```
     pub fn scalar_bytes(&self) -> usize {
-        let s = self.inner.borrow();
-        s.ends.len() * 4 + s.idx.len() * (4 + std::mem::size_of::<T>())
+        self.inner.borrow().nodes.len() * std::mem::size_of::<SNode<T>>()
     }
 
-    /// The number of scalar operands (edges) recorded so far.
-    pub fn scalar_operands(&self) -> usize {
-        self.inner.borrow().idx.len()
+    /// The number of scalar nodes recorded so far.
+    pub fn scalar_len(&self) -> usize {
+        self.inner.borrow().nodes.len()
     }
 
     /// Turns anomaly mode on or off. In anomaly mode every node keeps its name, value and the
@@ -198,6 +203,13 @@ impl<T: Real> Tape<T> {
         self.clear();
         let s = self.inner.get_mut();
         s.debug = if on { Some(Vec::new()) } else { None };
+        s.hooks = s.debug.is_some() || s.program.is_some();
+    }
+
+    pub(crate) fn set_program(&self) {
+        let mut s = self.inner.borrow_mut();
+        s.program = Some(Vec::new());
+        s.hooks = true;
     }
 
     /// A differentiable scalar input.
@@ -279,8 +291,8 @@ impl<T: Real> Tape<T> {
         s.push_scalar_node(instr, name, x)
     }
 
-    /// Records a scalar node with one operand `a` (skipped when constant) and partial `da`.
-    #[inline]
+    /// Records a scalar node with one operand `a` (none when `a` is constant).
+    #[inline(always)]
     #[track_caller]
     pub(crate) fn push1(
         &self,
@@ -293,16 +305,23 @@ impl<T: Real> Tape<T> {
         if a.is_const() {
             return NodeId::CONST;
         }
-        let mut g = self.inner.borrow_mut();
-        let s = &mut *g;
-        debug_assert!(a.index() < s.ends.len(), "parents precede children");
-        s.idx.push(a.raw());
-        s.w.push(da);
-        s.finish_scalar(instr, name, val)
+        let mut s = self.inner.borrow_mut();
+        let i = s.nodes.len();
+        debug_assert!(a.index() < i, "parents precede children");
+        s.nodes.push(SNode {
+            a: a.raw(),
+            b: i as u32,
+            wa: da,
+            wb: T::zero(),
+        });
+        if s.hooks {
+            s.hook(instr, name, val);
+        }
+        NodeId::scalar_fast(i)
     }
 
-    /// Records a scalar node with operands `a`, `b` (each skipped when constant).
-    #[inline]
+    /// Records a scalar node with operands `a` and `b` (a constant one is left out).
+    #[inline(always)]
     #[track_caller]
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn push2(
@@ -315,22 +334,25 @@ impl<T: Real> Tape<T> {
         name: &'static str,
         instr: impl FnOnce() -> Instr<T>,
     ) -> NodeId {
-        if a.is_const() && b.is_const() {
-            return NodeId::CONST;
+        if a.is_const() {
+            return self.push1(b, db, val, name, instr);
         }
-        let mut g = self.inner.borrow_mut();
-        let s = &mut *g;
-        if !a.is_const() {
-            debug_assert!(a.index() < s.ends.len(), "parents precede children");
-            s.idx.push(a.raw());
-            s.w.push(da);
+        if b.is_const() {
+            return self.push1(a, da, val, name, instr);
         }
-        if !b.is_const() {
-            debug_assert!(b.index() < s.ends.len(), "parents precede children");
-            s.idx.push(b.raw());
-            s.w.push(db);
+        let mut s = self.inner.borrow_mut();
+        let i = s.nodes.len();
+        debug_assert!(a.index() < i && b.index() < i, "parents precede children");
+        s.nodes.push(SNode {
+            a: a.raw(),
+            b: b.raw(),
+            wa: da,
+            wb: db,
+        });
+        if s.hooks {
+            s.hook(instr, name, val);
         }
-        s.finish_scalar(instr, name, val)
+        NodeId::scalar_fast(i)
     }
 
     /// Records a tensor op: runs `op.forward` on the inputs' values and appends the result.
@@ -418,29 +440,19 @@ impl<T: Real> Tape<T> {
 }
 
 impl<T: Real> Inner<T> {
-    #[inline]
+    /// Keeps the replay instruction and the anomaly information of the node just pushed.
+    #[cold]
     #[track_caller]
-    pub(crate) fn finish_scalar(
-        &mut self,
-        instr: impl FnOnce() -> Instr<T>,
-        name: &'static str,
-        val: T,
-    ) -> NodeId {
-        assert!(
-            self.idx.len() < u32::MAX as usize,
-            "wengert: the tape is full (operands)"
-        );
-        self.ends.push(self.idx.len() as u32);
-        let id = NodeId::scalar(self.ends.len() - 1);
+    pub(crate) fn hook(&mut self, instr: impl FnOnce() -> Instr<T>, name: &'static str, val: T) {
         if let Some(p) = &mut self.program {
             p.push(instr());
         }
         if let Some(d) = &mut self.debug {
             d.push((name, Location::caller(), val));
         }
-        id
     }
 
+    /// Records a scalar node with no operands (a leaf, or a value taken from a tensor).
     #[track_caller]
     pub(crate) fn push_scalar_node(
         &mut self,
@@ -448,7 +460,18 @@ impl<T: Real> Inner<T> {
         name: &'static str,
         val: T,
     ) -> NodeId {
-        self.finish_scalar(|| instr, name, val)
+        let i = self.nodes.len();
+        let id = NodeId::scalar(i);
+        self.nodes.push(SNode {
+            a: i as u32,
+            b: i as u32,
+            wa: T::zero(),
+            wb: T::zero(),
+        });
+        if self.hooks {
+            self.hook(|| instr, name, val);
+        }
+        id
     }
 
     pub(crate) fn push_tnode(
@@ -465,7 +488,7 @@ impl<T: Real> Inner<T> {
             inputs.iter().all(|&i| (i as usize) < k),
             "parents precede children"
         );
-        let mark = self.ends.len() as u32;
+        let mark = self.nodes.len() as u32;
         self.tnodes.push(TNode {
             off,
             shape,

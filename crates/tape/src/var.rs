@@ -205,7 +205,7 @@ impl<'t, T: Real> Var<'t, T> {
 
     /// Applies the elementwise function `U` (to every element of a tensor).
     #[track_caller]
-    #[inline]
+    #[inline(always)]
     pub fn map<U: Unary<T>>(self) -> Var<'t, T> {
         if self.id.is_tensor() {
             let shape = self.shape();
@@ -214,10 +214,12 @@ impl<'t, T: Real> Var<'t, T> {
         let y = U::f(self.val);
         let id = self
             .tape
-            .push1(self.id, U::df(self.val, y), y, U::NAME, || Instr::Map {
-                a: self.id.raw(),
-                f: U::f,
-                df: U::df,
+            .push1(self.id, U::df(self.val, y), y, U::NAME, move || {
+                Instr::Map {
+                    a: self.id.raw(),
+                    f: U::f,
+                    df: U::df,
+                }
             });
         Var {
             tape: self.tape,
@@ -236,7 +238,7 @@ impl<'t, T: Real> Var<'t, T> {
     /// assert_eq!(tape.backward(y)[x], 12.0);
     /// ```
     #[track_caller]
-    #[inline]
+    #[inline(always)]
     pub fn map_param(
         self,
         name: &'static str,
@@ -253,11 +255,13 @@ impl<'t, T: Real> Var<'t, T> {
         let y = f(self.val, p);
         let id = self
             .tape
-            .push1(self.id, df(self.val, p, y), y, name, || Instr::MapParam {
-                a: self.id.raw(),
-                p,
-                f,
-                df,
+            .push1(self.id, df(self.val, p, y), y, name, move || {
+                Instr::MapParam {
+                    a: self.id.raw(),
+                    p,
+                    f,
+                    df,
+                }
             });
         Var {
             tape: self.tape,
@@ -271,8 +275,11 @@ impl<'t, T: Real> Var<'t, T> {
     /// # Panics
     /// If the shapes cannot be broadcast or the `Var`s are on different tapes.
     #[track_caller]
-    #[inline]
+    #[inline(always)]
     pub fn zip<B: Binary<T>>(self, other: Var<'t, T>) -> Var<'t, T> {
+        if NodeId::both_scalar(self.id, other.id) && std::ptr::eq(self.tape, other.tape) {
+            return self.zip_scalar::<B>(other);
+        }
         match self.try_zip::<B>(other) {
             Ok(v) => v,
             Err(e) => panic!("{e}"),
@@ -284,34 +291,39 @@ impl<'t, T: Real> Var<'t, T> {
     /// # Errors
     /// [`ErrorKind::Broadcast`] or [`ErrorKind::DifferentTapes`].
     #[track_caller]
-    #[inline]
     pub fn try_zip<B: Binary<T>>(self, other: Var<'t, T>) -> Result<Var<'t, T>, Error> {
         if !std::ptr::eq(self.tape, other.tape) {
             return Err(Error::here(ErrorKind::DifferentTapes { op: B::NAME }));
         }
-        if self.id.is_tensor() || other.id.is_tensor() {
-            let shape = broadcast_shapes(B::NAME, &self.shape(), &other.shape())
-                .map_err(|e| e.at(std::panic::Location::caller()))?;
-            return Ok(self
-                .tape
-                .record_op(ZipOp::<B>::new(), &[self, other], shape));
+        if NodeId::both_scalar(self.id, other.id) {
+            return Ok(self.zip_scalar::<B>(other));
         }
+        let shape = broadcast_shapes(B::NAME, &self.shape(), &other.shape())
+            .map_err(|e| e.at(std::panic::Location::caller()))?;
+        Ok(self
+            .tape
+            .record_op(ZipOp::<B>::new(), &[self, other], shape))
+    }
+
+    #[track_caller]
+    #[inline(always)]
+    fn zip_scalar<B: Binary<T>>(self, other: Var<'t, T>) -> Var<'t, T> {
         let (a, b) = (self.val, other.val);
         let y = B::f(a, b);
         let (da, db) = B::d(a, b, y);
         let id = self
             .tape
-            .push2(self.id, da, other.id, db, y, B::NAME, || Instr::Zip {
+            .push2(self.id, da, other.id, db, y, B::NAME, move || Instr::Zip {
                 a: Src::of(self.id, a),
                 b: Src::of(other.id, b),
                 f: B::f,
                 d: B::d,
             });
-        Ok(Var {
+        Var {
             tape: self.tape,
             id,
             val: y,
-        })
+        }
     }
 
     /// A constant of this `Var`'s tape (a convenience for generic code).
