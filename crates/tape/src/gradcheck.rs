@@ -70,7 +70,7 @@ where
 {
     check_inputs(inputs)?;
     let mut tape = Tape::new();
-    let (y0, jac) = {
+    let (_, jac) = {
         let xs = leaves(&tape, inputs);
         let y = f(&tape, &xs);
         let y0 = y.to_vec();
