@@ -1,7 +1,7 @@
 //! `+ - * /` and unary `-` on [`Var`]: Var op Var (broadcasting), Var op T and T op Var.
 //!
 //! Each rule sits beside its derivative: for `y = a ∘ b` the pair `(∂y/∂a, ∂y/∂b)`.
-// use crate::dual::Dual;
+use crate::dual::Dual;
 use crate::op::Binary;
 use crate::{Error, Real, Var};
 use std::ops::{Add, Div, Mul, Neg, Sub};
@@ -210,4 +210,4 @@ macro_rules! scalar_lhs {
         }
     )*};
 }
-scalar_lhs!(f32, f64);
+scalar_lhs!(f32, f64, Dual<f32>, Dual<f64>);

@@ -416,7 +416,7 @@ fn lerp((lo, hi): (f64, f64), u: f64) -> f64 {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(20000))]
+    #![proptest_config(ProptestConfig::with_cases(256))]
 
     /// Every unary method: `Dual` tangent = centered difference, and each `DualVec`
     /// direction = seed · that tangent.

@@ -31,7 +31,7 @@
 mod arith;
 mod backward;
 mod elementwise;
-// pub mod dual;
+pub mod dual;
 mod error;
 pub mod gradcheck;
 mod id;

@@ -298,8 +298,9 @@ impl<'t, T: Real> Var<'t, T> {
         if NodeId::both_scalar(self.id, other.id) {
             return Ok(self.zip_scalar::<B>(other));
         }
-        let shape = broadcast_shapes(B::NAME, &self.shape(), &other.shape())
-            .map_err(|e| e.at(std::panic::Location::caller()))?;
+        let loc = std::panic::Location::caller();
+        let shape =
+            broadcast_shapes(B::NAME, &self.shape(), &other.shape()).map_err(|e| e.at(loc))?;
         Ok(self
             .tape
             .record_op(ZipOp::<B>::new(), &[self, other], shape))
