@@ -79,7 +79,7 @@ fn broadcasting_sums_over_stretched_axes() {
     assert_eq!(g.wrt(a), &[10., 20., 30., 10., 20., 30.]);
     assert_eq!(g.wrt(b), &[5., 7., 9.]);
     assert_eq!(g.wrt(c), &[3., 3.]);
-    assert_eq!(y.value(), 10. + 40. + 90. + 40. + 100. + 180. + 3.0 * -1. + 3.0);
+    assert_eq!(y.value(), 10. + 40. + 90. + 40. + 100. + 180. - 3.0 + 3.0);
 }
 
 #[test]
