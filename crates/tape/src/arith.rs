@@ -95,7 +95,7 @@ impl<'t, T: Real> Var<'t, T> {
 impl<'t, T: Real> Add for Var<'t, T> {
     type Output = Var<'t, T>;
     #[track_caller]
-    #[inline]
+    #[inline(always)]
     fn add(self, o: Self) -> Self {
         self.zip::<AddFn>(o)
     }
@@ -103,7 +103,7 @@ impl<'t, T: Real> Add for Var<'t, T> {
 impl<'t, T: Real> Sub for Var<'t, T> {
     type Output = Var<'t, T>;
     #[track_caller]
-    #[inline]
+    #[inline(always)]
     fn sub(self, o: Self) -> Self {
         self.zip::<SubFn>(o)
     }
@@ -111,7 +111,7 @@ impl<'t, T: Real> Sub for Var<'t, T> {
 impl<'t, T: Real> Mul for Var<'t, T> {
     type Output = Var<'t, T>;
     #[track_caller]
-    #[inline]
+    #[inline(always)]
     fn mul(self, o: Self) -> Self {
         self.zip::<MulFn>(o)
     }
@@ -119,7 +119,7 @@ impl<'t, T: Real> Mul for Var<'t, T> {
 impl<'t, T: Real> Div for Var<'t, T> {
     type Output = Var<'t, T>;
     #[track_caller]
-    #[inline]
+    #[inline(always)]
     fn div(self, o: Self) -> Self {
         self.zip::<DivFn>(o)
     }
@@ -129,7 +129,7 @@ impl<'t, T: Real> Div for Var<'t, T> {
 impl<'t, T: Real> Add<T> for Var<'t, T> {
     type Output = Var<'t, T>;
     #[track_caller]
-    #[inline]
+    #[inline(always)]
     fn add(self, c: T) -> Self {
         self.map_param("add", c, |x, c| x + c, |_, _, _| T::one())
     }
@@ -137,7 +137,7 @@ impl<'t, T: Real> Add<T> for Var<'t, T> {
 impl<'t, T: Real> Sub<T> for Var<'t, T> {
     type Output = Var<'t, T>;
     #[track_caller]
-    #[inline]
+    #[inline(always)]
     fn sub(self, c: T) -> Self {
         self.map_param("sub", c, |x, c| x - c, |_, _, _| T::one())
     }
@@ -145,7 +145,7 @@ impl<'t, T: Real> Sub<T> for Var<'t, T> {
 impl<'t, T: Real> Mul<T> for Var<'t, T> {
     type Output = Var<'t, T>;
     #[track_caller]
-    #[inline]
+    #[inline(always)]
     fn mul(self, c: T) -> Self {
         self.map_param("mul", c, |x, c| x * c, |_, c, _| c)
     }
@@ -153,7 +153,7 @@ impl<'t, T: Real> Mul<T> for Var<'t, T> {
 impl<'t, T: Real> Div<T> for Var<'t, T> {
     type Output = Var<'t, T>;
     #[track_caller]
-    #[inline]
+    #[inline(always)]
     fn div(self, c: T) -> Self {
         self.map_param("div", c, |x, c| x / c, |_, c, _| c.recip())
     }
@@ -161,7 +161,7 @@ impl<'t, T: Real> Div<T> for Var<'t, T> {
 impl<'t, T: Real> Neg for Var<'t, T> {
     type Output = Var<'t, T>;
     #[track_caller]
-    #[inline]
+    #[inline(always)]
     fn neg(self) -> Self {
         self.map_param("neg", T::zero(), |x, _| -x, |_, _, _| -T::one())
     }

@@ -168,7 +168,7 @@ impl<T: Real> Tape<T> {
         // The fast sweep multiplies without looking; only a non-finite value can make that
         // differ from the exact rules (0·∞ on a padding self-edge or an unreached node), and
         // such a value survives into the adjoints, so one scan decides whether to redo.
-        if res.is_ok() && s.debug.is_none() && !sadj.iter().all(|g| g.is_finite()) {
+        if res.is_ok() && s.debug.is_none() && sadj.iter().filter(|g| !g.is_finite()).count() > 0 {
             seed(s, &mut sadj, &mut tadj, y.id(), cotangent);
             res = sweep_all(s, &mut sadj, &mut tadj, true);
         }
