@@ -23,6 +23,13 @@
 //! ```
 use wengert_tape::{Bound, Real, Var};
 
+mod classify;
+mod latent;
+mod regression;
+pub use classify::{Classifier, Junk, Logistic, Perceptron};
+pub use latent::{latent_from_fn, Latent, LatentEnergy, LatentFromFn, ZSearch};
+pub use regression::{LinearRegression, Matcher, Regressor};
+
 /// An energy `E(W, Y, X)` of one answer `Y` given an input `X`, as a rank-0 (or scalar)
 /// `Var`. The parameters `W` are bound in `p`.
 pub trait Energy<T: Real> {

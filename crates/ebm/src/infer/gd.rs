@@ -111,26 +111,43 @@ pub fn try_descend<T: Real>(
     y0: Tensor<T>,
     opts: GdOptions<T>,
 ) -> Result<Descent<T>, Error> {
-    check_positive("infer::descend", "the step", opts.step)?;
+    let loc = std::panic::Location::caller();
+    let mut tape = Tape::new();
+    let mut y = gd_loop("infer::descend", y0, opts, |y| {
+        energy_grad(model, store, &mut tape, x, y)
+    })
+    .map_err(|e| e.at(loc))?;
+    y.energy = energy_grad(model, store, &mut tape, x, &y.y).0;
+    Ok(y)
+}
+
+/// Descends `f` (energy and gradient at a point) from `y0`; the returned energy is the one
+/// before the last step (callers that need the exact final energy recompute it).
+pub(crate) fn gd_loop<T: Real>(
+    op: &'static str,
+    y0: Tensor<T>,
+    opts: GdOptions<T>,
+    mut f: impl FnMut(&Tensor<T>) -> (T, Vec<T>),
+) -> Result<Descent<T>, Error> {
+    check_positive(op, "the step", opts.step)?;
     if opts.tol.is_nan() || opts.tol < T::zero() {
-        return Err(Error::here(ErrorKind::InvalidArgument {
-            op: "infer::descend",
+        return Err(Error::new(ErrorKind::InvalidArgument {
+            op,
             reason: format!("the tolerance must be >= 0, got {}", opts.tol),
         }));
     }
-    let loc = std::panic::Location::caller();
-    let mut tape = Tape::new();
     let mut y = y0;
     let mut iters = 0;
     let mut converged = false;
+    let mut energy = T::nan();
     while iters < opts.max_iters {
-        let (e, g) = energy_grad(model, store, &mut tape, x, &y);
+        let (e, g) = f(&y);
         if !e.is_finite() || g.iter().any(|v| !v.is_finite()) {
             return Err(Error::new(ErrorKind::NonFinite {
-                what: format!("infer::descend: energy {e} or its gradient at step {iters}"),
-            })
-            .at(loc));
+                what: format!("{op}: energy {e} or its gradient at step {iters}"),
+            }));
         }
+        energy = e;
         let mut biggest = T::zero();
         for (yi, gi) in y.data_mut().iter_mut().zip(&g) {
             let d = opts.step * *gi;
@@ -143,7 +160,6 @@ pub fn try_descend<T: Real>(
             break;
         }
     }
-    let (energy, _) = energy_grad(model, store, &mut tape, x, &y);
     Ok(Descent {
         y,
         energy,

@@ -19,8 +19,10 @@ use wengert_tape::{Error, ErrorKind, ParamStore, Real, Tape, Tensor, Var};
 
 mod gd;
 mod gibbs;
+mod latent;
 pub use gd::{descend, langevin, try_descend, try_langevin, Descent, GdOptions, LangevinOptions};
 pub use gibbs::{free_energy, gibbs, try_free_energy, try_gibbs};
+pub use latent::{descend_z, min_over_z, try_descend_z, try_descend_z_on, try_min_over_z};
 
 /// The index and value of the smallest energy (the first one on ties).
 ///

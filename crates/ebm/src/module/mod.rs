@@ -8,10 +8,22 @@
 //! [`ParamStore`]: wengert_tape::ParamStore
 use wengert_tape::{Bound, Real, Var};
 
+mod activation;
 mod basic;
+mod check;
+mod experts;
+mod linear;
+mod rbf;
 mod sequential;
+mod soft;
+pub use activation::{NnLayer, Sigmoid, Tanh};
 pub use basic::{branch, euclidean, plus, switch};
+pub use check::gradcheck_params;
+pub use experts::MixtureOfExperts;
+pub use linear::Linear;
+pub use rbf::{Rbf, RbfNet};
 pub use sequential::Sequential;
+pub use soft::{LogSum, Softmax};
 
 /// A parameterised function `X_out = F(W, X_in)` recorded on a tape.
 ///

@@ -1,6 +1,7 @@
 //! A stack of modules applied in order (the source's `nn-2layer`).
-use super::Module;
-use wengert_tape::{Bound, Real, Var};
+use super::{Linear, Module, NnLayer};
+use crate::init::Rng;
+use wengert_tape::{Bound, ParamStore, Real, Var};
 
 /// Modules applied in order: `X_out = F_n(… F_1(X_in))`.
 ///
@@ -57,5 +58,71 @@ impl<T: Real> Sequential<T> {
 impl<T: Real> Module<T> for Sequential<T> {
     fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T> {
         self.layers.iter().fold(x, |h, m| m.forward(p, h))
+    }
+}
+
+impl<T: Real> Sequential<T> {
+    /// The source's 2-layer net: two [`NnLayer`](super::NnLayer)s (linear + tanh with bias),
+    /// `n_in → n_hidden → n_out`, parameters `"{name}.1.w"`, `"{name}.1.b"`, `"{name}.2.w"`,
+    /// `"{name}.2.b"`. Its outputs lie in (−1, 1).
+    pub fn two_layer(
+        store: &mut ParamStore<T>,
+        name: &str,
+        n_in: usize,
+        n_hidden: usize,
+        n_out: usize,
+        rng: &mut Rng,
+    ) -> Self {
+        Sequential::new()
+            .with(NnLayer::new(
+                store,
+                &format!("{name}.1"),
+                n_in,
+                n_hidden,
+                rng,
+            ))
+            .with(NnLayer::new(
+                store,
+                &format!("{name}.2"),
+                n_hidden,
+                n_out,
+                rng,
+            ))
+    }
+
+    /// A multi-layer net over `sizes = [n_in, h_1, …, n_out]`: tanh layers, then a linear
+    /// output layer with bias (unbounded outputs, for regression); layer `i` (from 1) has
+    /// parameters `"{name}.{i}.w"`, `"{name}.{i}.b"`.
+    ///
+    /// # Panics
+    /// If `sizes` has fewer than two entries.
+    ///
+    /// ```
+    /// use wengert_ebm::{init, module::{Module, Sequential}};
+    /// use wengert_tape::{ParamStore, Tape};
+    /// let mut store = ParamStore::<f64>::new();
+    /// let net = Sequential::mlp(&mut store, "g", &[1, 8, 1], &mut init::rng(3));
+    /// assert_eq!(store.len(), 4);
+    /// let tape = Tape::new();
+    /// let y = net.forward(&store.bind(&tape), tape.constant_tensor([1], vec![0.5]));
+    /// assert_eq!(y.shape().dims(), &[1]);
+    /// ```
+    #[track_caller]
+    pub fn mlp(store: &mut ParamStore<T>, name: &str, sizes: &[usize], rng: &mut Rng) -> Self {
+        assert!(
+            sizes.len() >= 2,
+            "wengert: Sequential::mlp: need at least [n_in, n_out], got {sizes:?}"
+        );
+        let mut net = Sequential::new();
+        let last = sizes.len() - 1;
+        for (i, w) in sizes.windows(2).enumerate() {
+            let lname = format!("{name}.{}", i + 1);
+            if i + 1 == last {
+                net.push(Linear::with_bias(store, &lname, w[0], w[1], rng));
+            } else {
+                net.push(NnLayer::new(store, &lname, w[0], w[1], rng));
+            }
+        }
+        net
     }
 }

@@ -1,0 +1,155 @@
+//! Minimisation over a latent variable: enumeration for discrete `Z`, gradient descent for
+//! continuous `Z`.
+use super::constant;
+use super::gd::{gd_loop, Descent, GdOptions};
+use crate::energy::LatentEnergy;
+use wengert_ops::prelude::*;
+use wengert_ops::structure::stack;
+use wengert_tape::{Bound, Error, ErrorKind, ParamStore, Real, Tape, Tensor, Var};
+
+/// `min_z E(W, Y, z, X)` over a discrete set: the index of the minimising `z` and the
+/// recorded minimum (its gradient flows through that `z`'s energy only).
+///
+/// # Panics
+/// If `zs` is empty (see [`try_min_over_z`]).
+///
+/// ```
+/// use wengert_ebm::{energy::latent_from_fn, infer};
+/// use wengert_tape::{ParamStore, Tape, Tensor};
+/// let e = latent_from_fn(|_p, _x, y, z| { let d = y - z; (d * d).sum_all() });
+/// let zs: Vec<_> = [0.0, 2.0, 5.0].iter().map(|&z| Tensor::scalar(z)).collect();
+/// let store = ParamStore::<f64>::new();
+/// let tape = Tape::new();
+/// let (k, m) = infer::min_over_z(&e, &store.bind(&tape), tape.constant(0.0), tape.constant(1.5), &zs);
+/// assert_eq!((k, m.value()), (1, 0.25));
+/// ```
+#[track_caller]
+pub fn min_over_z<'t, T: Real>(
+    model: &impl LatentEnergy<T>,
+    p: &Bound<'t, '_, T>,
+    x: Var<'t, T>,
+    y: Var<'t, T>,
+    zs: &[Tensor<T>],
+) -> (usize, Var<'t, T>) {
+    try_min_over_z(model, p, x, y, zs).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`min_over_z`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`ErrorKind::InvalidArgument`] for an empty set; [`ErrorKind::NonFinite`] for a NaN energy.
+#[track_caller]
+pub fn try_min_over_z<'t, T: Real>(
+    model: &impl LatentEnergy<T>,
+    p: &Bound<'t, '_, T>,
+    x: Var<'t, T>,
+    y: Var<'t, T>,
+    zs: &[Tensor<T>],
+) -> Result<(usize, Var<'t, T>), Error> {
+    if zs.is_empty() {
+        return Err(Error::here(ErrorKind::InvalidArgument {
+            op: "infer::min_over_z",
+            reason: "the set of latent values is empty".into(),
+        }));
+    }
+    let tape = x.tape();
+    let es: Vec<_> = zs
+        .iter()
+        .map(|z| model.energy_z(p, x, y, constant(tape, z)).sum_all())
+        .collect();
+    let values: Vec<T> = es.iter().map(|e| e.value()).collect();
+    let (k, _) = super::argmin(&values)?;
+    if es.len() == 1 {
+        return Ok((0, es[0]));
+    }
+    Ok((k, stack(&es, Axis(0)).min()))
+}
+
+/// Gradient descent on a continuous latent `Z`: `Z ← Z − η ∂E(W, Y, Z, X)/∂Z` from `z0`,
+/// on a fresh tape. The returned [`Descent`]'s `y` field holds the `z*` found, and `energy`
+/// is `E(W, Y, z*, X) = Ě(W, Y, X)`.
+///
+/// # Panics
+/// See [`try_descend_z`].
+///
+/// ```
+/// use wengert_ebm::{energy::latent_from_fn, infer::{self, GdOptions}};
+/// use wengert_tape::{ParamStore, Tensor};
+/// // E = (Y − Z)² + Z²: min over Z at Z = Y/2, Ě = Y²/2
+/// let e = latent_from_fn(|_p, _x, y, z| { let d = y - z; (d * d + z * z).sum_all() });
+/// let r = infer::descend_z(&e, &ParamStore::new(), &Tensor::scalar(0.0), &Tensor::scalar(2.0),
+///                          Tensor::scalar(0.0), GdOptions::default());
+/// assert!((r.y.data()[0] - 1.0).abs() < 1e-5 && (r.energy - 2.0).abs() < 1e-9);
+/// ```
+#[track_caller]
+pub fn descend_z<T: Real>(
+    model: &impl LatentEnergy<T>,
+    store: &ParamStore<T>,
+    x: &Tensor<T>,
+    y: &Tensor<T>,
+    z0: Tensor<T>,
+    opts: GdOptions<T>,
+) -> Descent<T> {
+    try_descend_z(model, store, x, y, z0, opts).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`descend_z`], returning an error instead of panicking.
+///
+/// # Errors
+/// As [`super::try_descend`].
+#[track_caller]
+pub fn try_descend_z<T: Real>(
+    model: &impl LatentEnergy<T>,
+    store: &ParamStore<T>,
+    x: &Tensor<T>,
+    y: &Tensor<T>,
+    z0: Tensor<T>,
+    opts: GdOptions<T>,
+) -> Result<Descent<T>, Error> {
+    let loc = std::panic::Location::caller();
+    let mut tape = Tape::new();
+    let mut eval = |z: &Tensor<T>| {
+        let out = {
+            let p = store.bind(&tape);
+            let zv = tape.tensor(z.shape().clone(), z.data().to_vec());
+            let e = model.energy_z(&p, constant(&tape, x), constant(&tape, y), zv);
+            let g = tape.backward(e);
+            (e.value(), g.to_vec(zv))
+        };
+        tape.clear();
+        out
+    };
+    let mut d = gd_loop("infer::descend_z", z0, opts, &mut eval).map_err(|e| e.at(loc))?;
+    d.energy = eval(&d.y).0;
+    Ok(d)
+}
+
+/// [`try_descend_z`] on the tape the parameters are bound to (no store needed): the search
+/// is recorded on that tape with `x` and `y` detached, one backward pass per step. Used by
+/// [`crate::energy::Latent`].
+///
+/// # Errors
+/// As [`super::try_descend`].
+#[track_caller]
+pub fn try_descend_z_on<'t, T: Real>(
+    model: &impl LatentEnergy<T>,
+    p: &Bound<'t, '_, T>,
+    x: Var<'t, T>,
+    y: Var<'t, T>,
+    z0: Tensor<T>,
+    opts: GdOptions<T>,
+) -> Result<Descent<T>, Error> {
+    let loc = std::panic::Location::caller();
+    let tape = x.tape();
+    let (xd, yd) = (x.detach(), y.detach());
+    let eval = |z: &Tensor<T>| {
+        let zv = tape.tensor(z.shape().clone(), z.data().to_vec());
+        let e = model.energy_z(p, xd, yd, zv);
+        let g = tape.backward(e);
+        (e.value(), g.to_vec(zv))
+    };
+    let mut d = gd_loop("infer::descend_z", z0, opts, eval).map_err(|e| e.at(loc))?;
+    let zc = constant(tape, &d.y);
+    d.energy = model.energy_z(p, xd, yd, zc).value();
+    Ok(d)
+}
