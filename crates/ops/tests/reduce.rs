@@ -90,6 +90,12 @@ fn sums_over_empty_axes() {
     assert_eq!(x.sum_axis(Axis(0)).shape().dims(), &[0]);
     assert_eq!(x.sum().value(), 0.0);
     assert!(x.try_max().is_err());
+    // No lanes at all is fine: the result is empty too.
+    let y = tape.tensor([0, 3], vec![]);
+    let m = y.max_axis(Axis(1));
+    assert_eq!(m.shape().dims(), &[0]);
+    assert_eq!(tape.vjp(m.sum_axis(Axis(0)), &[1.0]).wrt(y), &[] as &[f64]);
+    assert_eq!(y.argmin_axis(Axis(1)), Vec::<usize>::new());
 }
 
 #[test]
