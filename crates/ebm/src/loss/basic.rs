@@ -1,6 +1,7 @@
 //! Losses that need no Ȳ: energy, perceptron and negative log-likelihood.
 use super::{check_beta, check_energies, unwrap};
-use wengert_tape::{Error, Op, Real, Shape, TensorRef, Var};
+use wengert_ops::prelude::*;
+use wengert_tape::{Error, Real, Var};
 
 /// The energy loss L = E(Yⁱ): the energy of the correct answer; `∂L/∂E(Yⁱ) = 1`.
 ///
@@ -161,47 +162,6 @@ pub fn try_nll_set<'t, T: Real>(
             reason: "the answer set is empty".into(),
         }));
     }
-    let free = energies
-        .tape()
-        .record_op(LogSum { beta }, &[energies], Shape::scalar());
-    e_correct.try_sub(free)
-}
-
-/// The logsum module: `X_out = −(1/β) log Σ_k exp(−β X_k)`, `∂X_out/∂X_k = P_k =
-/// softmax(−β X)_k`.
-struct LogSum<T> {
-    beta: T,
-}
-
-impl<T: Real> LogSum<T> {
-    /// The lowest input and `Σ_k exp(−β (X_k − min X))` (every term ≤ 1, one term = 1).
-    fn shifted(&self, x: &[T]) -> (T, T) {
-        let lo = x.iter().copied().fold(T::infinity(), T::min);
-        let z = x.iter().map(|&v| (-self.beta * (v - lo)).exp()).sum();
-        (lo, z)
-    }
-}
-
-impl<T: Real> Op<T> for LogSum<T> {
-    fn name(&self) -> &'static str {
-        "logsum"
-    }
-    fn forward(&mut self, inputs: &[TensorRef<'_, T>], out: &mut [T]) {
-        let (lo, z) = self.shifted(inputs[0].data);
-        out[0] = lo - z.ln() / self.beta;
-    }
-    fn vjp(
-        &self,
-        _: usize,
-        inputs: &[TensorRef<'_, T>],
-        _: TensorRef<'_, T>,
-        g: &[T],
-        gi: &mut [T],
-    ) {
-        let x = inputs[0].data;
-        let (lo, z) = self.shifted(x);
-        for (gi, &v) in gi.iter_mut().zip(x) {
-            *gi += g[0] * (-self.beta * (v - lo)).exp() / z;
-        }
-    }
+    // The tutorial's logsum module: −(1/β) log Σ exp(−β E), gradient softmax(−β E).
+    e_correct.try_sub(energies.try_logsum(beta)?)
 }

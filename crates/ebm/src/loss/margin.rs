@@ -1,7 +1,7 @@
 //! Generalized margin losses L = Q(E(Yⁱ), E(Ȳ)): hinge, log (soft hinge), square-square,
 //! square-exp, and Q supplied by the caller.
-use super::prim::{relu, square, Exp, Softplus};
 use super::{check_beta, check_nonneg, correct_and_bar, unwrap};
+use wengert_ops::prelude::*;
 use wengert_tape::{Error, Real, Var};
 
 /// The hinge loss L = max(0, m + E(Yⁱ) − E(Ȳ)) with margin m ≥ 0.
@@ -69,7 +69,7 @@ pub fn try_hinge_pair<'t, T: Real>(
     m: T,
 ) -> Result<Var<'t, T>, Error> {
     check_nonneg("hinge loss", "the margin m", m)?;
-    Ok(relu(e_correct.try_sub(e_bar)? + m))
+    Ok((e_correct.try_sub(e_bar)? + m).relu())
 }
 
 /// The log loss (soft hinge) L = log(1 + exp(E(Yⁱ) − E(Ȳ))), computed without overflow.
@@ -123,7 +123,7 @@ pub fn try_log_loss_pair<'t, T: Real>(
     e_correct: Var<'t, T>,
     e_bar: Var<'t, T>,
 ) -> Result<Var<'t, T>, Error> {
-    Ok(e_correct.try_sub(e_bar)?.map::<Softplus>())
+    Ok(e_correct.try_sub(e_bar)?.softplus())
 }
 
 /// The square-square loss L = E(Yⁱ)² + (max(0, m − E(Ȳ)))², for non-negative energies.
@@ -185,7 +185,7 @@ pub fn try_square_square_pair<'t, T: Real>(
     m: T,
 ) -> Result<Var<'t, T>, Error> {
     check_nonneg("square-square loss", "the margin m", m)?;
-    square(e_correct).try_add(square(relu(-e_bar + m)))
+    e_correct.square().try_add((-e_bar + m).relu().square())
 }
 
 /// The square-exp loss L = E(Yⁱ)² + K exp(−β E(Ȳ)), K ≥ 0, β > 0.
@@ -252,7 +252,7 @@ pub fn try_square_exp_pair<'t, T: Real>(
 ) -> Result<Var<'t, T>, Error> {
     check_nonneg("square-exp loss", "K", k)?;
     check_beta("square-exp loss", beta)?;
-    square(e_correct).try_add((e_bar * -beta).map::<Exp>() * k)
+    e_correct.square().try_add((e_bar * -beta).exp() * k)
 }
 
 /// The generalized margin loss L = Q(E(Yⁱ), E(Ȳ)) with a caller-supplied Q, which should

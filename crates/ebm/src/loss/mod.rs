@@ -43,7 +43,6 @@
 mod basic;
 mod margin;
 mod offending;
-mod prim;
 mod tutorial;
 
 pub use basic::{

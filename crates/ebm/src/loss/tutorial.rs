@@ -1,7 +1,7 @@
 //! Two more margin losses from LeCun et al. 2006, "A Tutorial on Energy-Based Learning"
 //! (section 2.2): minimum classification error (MCE) and LVQ2.
-use super::prim::{relu, Sigmoid};
 use super::{check_nonneg, correct_and_bar, unwrap};
+use wengert_ops::prelude::*;
 use wengert_tape::{Error, ErrorKind, Real, Var};
 
 /// The minimum classification error loss (Juang et al. 1997) L = σ(E(Yⁱ) − E(Ȳ)), σ the
@@ -54,7 +54,7 @@ pub fn try_mce_pair<'t, T: Real>(
     e_correct: Var<'t, T>,
     e_bar: Var<'t, T>,
 ) -> Result<Var<'t, T>, Error> {
-    Ok(e_correct.try_sub(e_bar)?.map::<Sigmoid>())
+    Ok(e_correct.try_sub(e_bar)?.sigmoid())
 }
 
 /// The LVQ2 loss (Kohonen 1990) L = min(M, max(0, (E(Yⁱ) − E(Ȳ)) / E(Ȳ))), for positive
@@ -124,7 +124,7 @@ pub fn try_lvq2_pair<'t, T: Real>(
             reason: format!("E(Ȳ) = {bad} must be > 0 (LVQ2 energies are distances)"),
         }));
     }
-    let z = relu(e_correct.try_sub(e_bar)?.try_div(e_bar)?);
+    let z = e_correct.try_sub(e_bar)?.try_div(e_bar)?.relu();
     // min(M, z) = M − max(0, M − z): zero gradient once saturated.
-    Ok(-relu(-z + big_m) + big_m)
+    Ok(-(-z + big_m).relu() + big_m)
 }
