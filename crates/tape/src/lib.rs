@@ -43,6 +43,7 @@ mod shape;
 mod sum;
 mod tape;
 mod tensor;
+pub mod transforms;
 mod var;
 
 pub use backward::Grads;
