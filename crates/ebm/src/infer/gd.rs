@@ -81,7 +81,7 @@ fn check_positive<T: Real>(op: &'static str, what: &str, v: T) -> Result<(), Err
 /// use wengert_tape::{ParamStore, Tensor};
 /// // E = ½(Y − X²)²: the minimiser is Y = X²
 /// let model = from_fn(|_p, x, y| { let d = y - x * x; (d * d).sum_all() * 0.5 });
-/// let r = infer::descend(&model, &ParamStore::new(), &Tensor::new([1], vec![1.5]),
+/// let r = infer::descend(&model, &ParamStore::<f64>::new(), &Tensor::new([1], vec![1.5]),
 ///                        Tensor::new([1], vec![0.0]), GdOptions::default());
 /// assert!(r.converged);
 /// assert!((r.y.data()[0] - 2.25).abs() < 1e-4);
@@ -191,7 +191,7 @@ pub struct LangevinOptions<T> {
 /// // E = ½Y²: at β = 1 the samples are standard normal
 /// let model = from_fn(|_p, _x, y| (y * y).sum_all() * 0.5);
 /// let opts = LangevinOptions { step: 0.05, beta: 1.0, n_steps: 4000 };
-/// let s = infer::langevin(&model, &ParamStore::new(), &Tensor::scalar(0.0),
+/// let s = infer::langevin(&model, &ParamStore::<f64>::new(), &Tensor::scalar(0.0),
 ///                         Tensor::new([1], vec![0.0]), opts, &mut init::rng(7));
 /// let var = s[500..].iter().map(|t| t.data()[0].powi(2)).sum::<f64>() / 3500.0;
 /// assert!((var - 1.0).abs() < 0.3);

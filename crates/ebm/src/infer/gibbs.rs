@@ -33,7 +33,7 @@ fn check<T: Real>(op: &'static str, energies: &[T], beta: T) -> Result<T, Error>
 ///
 /// ```
 /// use wengert_ebm::infer::free_energy;
-/// let es = [1.0, 2.0, 3.0];
+/// let es = [1.0f64, 2.0, 3.0];
 /// assert!((free_energy(&es, 1e3) - 1.0).abs() < 1e-3);
 /// let f1 = -(((-1.0f64).exp() + (-2.0f64).exp() + (-3.0f64).exp()).ln());
 /// assert!((free_energy(&es, 1.0) - f1).abs() < 1e-12);

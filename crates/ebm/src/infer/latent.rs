@@ -77,7 +77,7 @@ pub fn try_min_over_z<'t, T: Real>(
 /// use wengert_tape::{ParamStore, Tensor};
 /// // E = (Y − Z)² + Z²: min over Z at Z = Y/2, Ě = Y²/2
 /// let e = latent_from_fn(|_p, _x, y, z| { let d = y - z; (d * d + z * z).sum_all() });
-/// let r = infer::descend_z(&e, &ParamStore::new(), &Tensor::scalar(0.0), &Tensor::scalar(2.0),
+/// let r = infer::descend_z(&e, &ParamStore::<f64>::new(), &Tensor::scalar(0.0), &Tensor::scalar(2.0),
 ///                          Tensor::scalar(0.0), GdOptions::default());
 /// assert!((r.y.data()[0] - 1.0).abs() < 1e-5 && (r.energy - 2.0).abs() < 1e-9);
 /// ```

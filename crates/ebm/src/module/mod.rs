@@ -4,6 +4,19 @@
 //! given the parameters bound on a tape, records its forward computation. There is no `bprop`:
 //! the tape derives it. Modules compose with [`Sequential`] or by hand.
 //!
+//! ```
+//! use wengert_ebm::{init, module::{Module, Sequential}};
+//! use wengert_tape::{ParamStore, Tape};
+//! let mut store = ParamStore::<f64>::new();
+//! let net = Sequential::two_layer(&mut store, "net", 3, 5, 2, &mut init::rng(0)); // the source's 2-layer net
+//! let tape = Tape::new();
+//! let p = store.bind(&tape);
+//! let x = tape.constant_tensor([3], vec![0.1, -0.2, 0.3]);
+//! let out = net.forward(&p, x);
+//! assert_eq!(out.shape().dims(), &[2]);
+//! assert!(out.to_vec().iter().all(|v| v.abs() < 1.0)); // tanh outputs
+//! ```
+//!
 //! [`ParamKey`]: wengert_tape::ParamKey
 //! [`ParamStore`]: wengert_tape::ParamStore
 use wengert_tape::{Bound, Real, Var};
