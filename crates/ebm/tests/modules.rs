@@ -277,3 +277,25 @@ fn gradcheck_params_catches_a_wrong_gradient() {
     let err = gradcheck_params(&store, &t(&[1], &[3.0]), |p, x| m.forward(p, x)).unwrap_err();
     assert!(err.to_string().contains("gradcheck"), "{err}");
 }
+
+#[test]
+fn linear_on_a_batch_of_rows_matches_row_by_row() {
+    let mut store = ParamStore::<f64>::new();
+    let lin = Linear::with_bias(&mut store, "l", 3, 2, &mut init::rng(8));
+    *store.get_mut(lin.b().unwrap()) = t(&[2], &[0.5, -0.5]);
+    let rows = [[0.1, 0.2, 0.3], [-1.0, 0.5, 2.0]];
+    let tape = Tape::new();
+    let p = store.bind(&tape);
+    let flat: Vec<f64> = rows.iter().flatten().copied().collect();
+    let batch = lin.forward(&p, tape.constant_tensor([2, 3], flat.clone()));
+    assert_eq!(batch.shape().dims(), &[2, 2]);
+    for (i, r) in rows.iter().enumerate() {
+        let one = lin
+            .forward(&p, tape.constant_tensor([3], r.to_vec()))
+            .to_vec();
+        assert_abs_diff_eq!(batch.to_vec()[2 * i], one[0], epsilon = 1e-15);
+        assert_abs_diff_eq!(batch.to_vec()[2 * i + 1], one[1], epsilon = 1e-15);
+    }
+    drop(p);
+    gradcheck_params(&store, &t(&[2, 3], &flat), |p, x| lin.forward(p, x)).unwrap();
+}
