@@ -228,3 +228,25 @@ fn latent_continuous_is_min_over_z_with_envelope_gradient() {
     assert_abs_diff_eq!(e.value(), 2.0, epsilon = 1e-9);
     assert_abs_diff_eq!(p.grad(&tape.backward(e), w)[0], -4.0, epsilon = 1e-6);
 }
+
+#[test]
+fn works_in_f32() {
+    let mut store = ParamStore::<f32>::new();
+    let model = Classifier::nn_rbf(&mut store, "h", 2, 4, 3, &mut init::rng(7));
+    let r = infer::run(&model, &store, &Tensor::new([2], vec![0.5f32, -0.5]));
+    assert_eq!(r.energies.len(), 3);
+    assert!(r.energies.iter().all(|e| e.is_finite() && *e >= 0.0));
+    let reg = LinearRegression::new(&mut store, "lr", 2, 1, &mut init::rng(7));
+    let d = infer::descend(
+        &reg,
+        &store,
+        &Tensor::new([2], vec![1.0f32, 2.0]),
+        Tensor::new([1], vec![0.0f32]),
+        GdOptions {
+            step: 0.5,
+            max_iters: 200,
+            tol: 1e-6,
+        },
+    );
+    assert!(d.converged && d.energy < 1e-10);
+}

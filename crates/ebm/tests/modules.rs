@@ -296,6 +296,5 @@ fn linear_on_a_batch_of_rows_matches_row_by_row() {
         assert_abs_diff_eq!(batch.to_vec()[2 * i], one[0], epsilon = 1e-15);
         assert_abs_diff_eq!(batch.to_vec()[2 * i + 1], one[1], epsilon = 1e-15);
     }
-    drop(p);
     gradcheck_params(&store, &t(&[2, 3], &flat), |p, x| lin.forward(p, x)).unwrap();
 }
