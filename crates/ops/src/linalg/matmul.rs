@@ -7,6 +7,7 @@
 //! into the gradient buffers (`β = 1`), so no product allocates or copies anything.
 use super::gemm::{gemm, Mat};
 use crate::structure::strided::{invalid, same_tape};
+use std::panic::Location;
 use wengert_tape::{Error, ErrorKind, Op, Real, Shape, TensorRef, Var};
 
 /// `batch` products of an `m × k` block of A with a `k × n` block of B.
@@ -90,12 +91,15 @@ impl MatMul {
 /// The plan and output shape of `a·b`, or the error naming both shapes.
 #[track_caller]
 fn plan(a: &Shape, b: &Shape) -> Result<(Plan, Shape), Error> {
+    // A closure cannot track its caller: take the location here.
+    let loc = Location::caller();
     let mismatch = || {
-        Error::here(ErrorKind::ShapeMismatch {
+        Error::new(ErrorKind::ShapeMismatch {
             op: "matmul",
             lhs: a.clone(),
             rhs: b.clone(),
         })
+        .at(loc)
     };
     let inner_ok = |ka: usize, kb: usize| if ka == kb { Ok(()) } else { Err(mismatch()) };
     Ok(match (a.dims(), b.dims()) {

@@ -2,6 +2,7 @@
 //! axes of length 1 (`broadcast_to`).
 use super::strided::for_each_strided;
 use smallvec::SmallVec;
+use std::panic::Location;
 use wengert_tape::{Error, ErrorKind, Op, Real, Shape, TensorRef, Var};
 
 /// `Y = X` with another shape: forward copies, the VJP adds the cotangent back unchanged.
@@ -113,12 +114,15 @@ pub fn try_broadcast_to<'t, T: Real>(
     shape: impl Into<Shape>,
 ) -> Result<Var<'t, T>, Error> {
     let (from, to) = (x.shape(), shape.into());
+    // A closure cannot track its caller: take the location here.
+    let loc = Location::caller();
     let err = || {
-        Error::here(ErrorKind::Broadcast {
+        Error::new(ErrorKind::Broadcast {
             op: "broadcast_to",
             lhs: from.clone(),
             rhs: to.clone(),
         })
+        .at(loc)
     };
     if from.rank() > to.rank() {
         return Err(err());
