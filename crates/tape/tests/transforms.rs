@@ -326,3 +326,21 @@ fn unused_input_has_zero_derivatives() {
     assert_eq!(grad(|v| v[0] * v[0], &[3.0, 5.0]), vec![6.0, 0.0]);
     assert_eq!(forward::gradient(|v: &[_]| v[0] * 2.0, &[1.0]), vec![2.0]);
 }
+
+/// The example of docs/guide-transforms.md.
+#[test]
+fn guide_example() {
+    fn rosen2<'t, R: Real>(v: &[Var<'t, R>]) -> Var<'t, R> {
+        let a = v[0] - R::one();
+        let b = v[1] - v[0] * v[0];
+        a * a + b * b * R::lit(100.0)
+    }
+    let x = [1.5_f64, 2.0];
+    let g = grad(rosen2, &x);
+    let h = hessian(rosen2, &x);
+    let hv = hvp(rosen2, &x, &[0.0, 1.0]);
+    let (_, t) = jvp(|v| vec![rosen2(v)], &x, &[1.0, 0.0]);
+    assert_eq!(hv, vec![-600.0, 200.0]);
+    assert_eq!(t[0], g[0]);
+    assert_eq!(h.get(&[0, 1]), -600.0);
+}
