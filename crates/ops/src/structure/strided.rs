@@ -11,7 +11,7 @@ use wengert_tape::{Error, ErrorKind, Real, Shape, Var};
 /// per-element division and no allocation below rank 5.
 pub(crate) fn for_each_strided(dims: &[usize], strides: &[usize], mut f: impl FnMut(usize, usize)) {
     debug_assert_eq!(dims.len(), strides.len());
-    if dims.iter().any(|&d| d == 0) {
+    if dims.contains(&0) {
         return;
     }
     let r = dims.len();
