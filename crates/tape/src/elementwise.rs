@@ -142,3 +142,16 @@ impl<T: Real, B: Binary<T>> Op<T> for ZipOp<B> {
 fn out_shape(a: &Shape, b: &Shape) -> Shape {
     crate::shape::broadcast_shapes("zip", a, b).expect("shapes were checked when recording")
 }
+
+/// `stop_gradient` for tensors: the identity forward, no VJP (its node needs no gradient).
+pub(crate) struct DetachOp;
+
+impl<T: Real> Op<T> for DetachOp {
+    fn name(&self) -> &'static str {
+        "detach"
+    }
+    fn forward(&mut self, inputs: &[TensorRef<'_, T>], out: &mut [T]) {
+        out.copy_from_slice(inputs[0].data);
+    }
+    fn vjp(&self, _: usize, _: &[TensorRef<'_, T>], _: TensorRef<'_, T>, _: &[T], _: &mut [T]) {}
+}

@@ -186,8 +186,13 @@ impl<'t, T: Real> Var<'t, T> {
     #[track_caller]
     pub fn detach(self) -> Var<'t, T> {
         if self.id.is_tensor() {
-            let data = self.to_vec();
-            return self.tape.constant_tensor(self.shape(), data);
+            // Recorded as an identity op whose node needs no gradient, so replay recomputes it.
+            let shape = self.shape();
+            let v = self
+                .tape
+                .record_op(crate::elementwise::DetachOp, &[self], shape);
+            self.tape.inner.borrow_mut().tnodes[v.id.index()].grad = false;
+            return v;
         }
         let mut s = self.tape.inner.borrow_mut();
         // Without replay a detached scalar is just a constant; with it, a node with no

@@ -204,7 +204,6 @@ fn wrong_input_count_panics() {
 /// The replay rule says a detached value is recomputed; for tensors it is not yet
 /// (`Var::detach` on a tensor records a constant tensor, so replay keeps the recorded data).
 #[test]
-#[ignore = "known bug: tensor detach is frozen on replay (Var::detach makes a constant tensor)"]
 fn tensor_detach_is_recomputed_but_stops_gradients() {
     // f = Σ a ⊙ detach(a): value Σ a², gradient a (not 2a).
     let rec = [Tensor::new([2], vec![1.0, 2.0])];
