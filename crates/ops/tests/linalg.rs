@@ -290,3 +290,42 @@ fn vjps_add_to_existing_gradients() {
     // d(u·u)/du = 2u, d Σ uuᵀ/du = 2 Σ u, plus 1
     assert_eq!(g.wrt(u), &[2.0 + 0.0 + 1.0, -2.0 + 0.0 + 1.0]);
 }
+
+/// Forward-mode duals take the generic product: values and gradients match f64, and the
+/// tangents carry the directional derivative `d(A·B) = dA·B + A·dB`.
+#[test]
+fn dual_numbers_take_the_generic_path() {
+    use wengert_tape::dual::Dual64;
+    let (m, k, n) = (3, 4, 2);
+    let av: Vec<f64> = (0..m * k).map(|i| (i as f64 * 0.7).sin()).collect();
+    let bv: Vec<f64> = (0..k * n).map(|i| (i as f64 * 1.3).cos()).collect();
+    let da: Vec<f64> = (0..m * k).map(|i| i as f64 * 0.1).collect();
+
+    let t64 = Tape::<f64>::new();
+    let (a, b) = (
+        t64.tensor([m, k], av.clone()),
+        t64.tensor([k, n], bv.clone()),
+    );
+    let c = a.matmul(b);
+    let g = t64.backward(c.sum_all());
+    let (c64, ga, gb) = (c.to_vec(), g.to_vec(a), g.to_vec(b));
+    let dc = t64.tensor([m, k], da.clone()).matmul(b).to_vec(); // dA·B
+
+    let td = Tape::<Dual64>::new();
+    let ad: Vec<Dual64> = av
+        .iter()
+        .zip(&da)
+        .map(|(&x, &d)| Dual64::new(x, d))
+        .collect();
+    let bd: Vec<Dual64> = bv.iter().map(|&x| Dual64::new(x, 0.0)).collect();
+    let (a, b) = (td.tensor([m, k], ad), td.tensor([k, n], bd));
+    let c = a.matmul(b);
+    let g = td.backward(c.sum_all());
+    for (x, (&v, &t)) in c.to_vec().iter().zip(c64.iter().zip(&dc)) {
+        assert_relative_eq!(x.re, v, epsilon = 1e-12);
+        assert_relative_eq!(x.eps, t, epsilon = 1e-12);
+    }
+    for (x, &w) in g.wrt(a).iter().zip(&ga).chain(g.wrt(b).iter().zip(&gb)) {
+        assert_relative_eq!(x.re, w, epsilon = 1e-12);
+    }
+}
