@@ -1,0 +1,206 @@
+//! The two test functions, written once as macros and instantiated for every number type the
+//! benchmarks compare, so that every variant performs literally the same operations:
+//!
+//! * Rosenbrock `f(x) = Σ_{i<n-1} (x_i − 1)² + 100 (x_{i+1} − x_i²)²`
+//!   (7 arithmetic operations per term plus one addition into the sum);
+//! * `g(x) = Σ_i sin x_i + Σ_{i<n-1} ln(exp(x_i x_{i+1}) + 1)`, the pair term written naively
+//!   as `(e + 1.0).ln()` (no fused softplus; the constant is on the right because num-dual has
+//!   no `f64 + Dual`).
+// Each bench uses only some instances; `s = s + t` rather than `s += t` because not every
+// number type here has `AddAssign`, and the bodies must be the same for all of them.
+#![allow(dead_code, clippy::assign_op_pattern, clippy::needless_range_loop)]
+
+/// Rosenbrock on a slice of any number type with `T - f64`, `T * f64` and `T op T`.
+macro_rules! rosenbrock {
+    ($x:expr) => {{
+        let x = $x;
+        let n = x.len();
+        let a = x[0] - 1.0;
+        let b = x[1] - x[0] * x[0];
+        let mut s = a * a + b * b * 100.0;
+        for i in 1..n - 1 {
+            let a = x[i] - 1.0;
+            let b = x[i + 1] - x[i] * x[i];
+            s = s + (a * a + b * b * 100.0);
+        }
+        s
+    }};
+}
+
+/// `g(x) = Σ sin x_i + Σ ln(exp(x_i x_{i+1}) + 1)` on a slice of any number type with
+/// `sin`, `exp`, `ln` methods in scope.
+macro_rules! softplus_sin {
+    ($x:expr) => {{
+        let x = $x;
+        let n = x.len();
+        let mut s = x[0].sin();
+        for i in 1..n {
+            s = s + x[i].sin();
+        }
+        for i in 0..n - 1 {
+            s = s + ((x[i] * x[i + 1]).exp() + 1.0).ln();
+        }
+        s
+    }};
+}
+
+/// Plain `f64` evaluation.
+pub mod plain {
+    pub fn rosen(x: &[f64]) -> f64 {
+        rosenbrock!(x)
+    }
+    pub fn softplus(x: &[f64]) -> f64 {
+        softplus_sin!(x)
+    }
+}
+
+/// Hand-written gradients into a caller's buffer (no allocation).
+pub mod hand {
+    pub fn rosen_grad(x: &[f64], g: &mut [f64]) {
+        g.fill(0.0);
+        for i in 0..x.len() - 1 {
+            let t = x[i + 1] - x[i] * x[i];
+            g[i] += 2.0 * (x[i] - 1.0) - 400.0 * x[i] * t;
+            g[i + 1] += 200.0 * t;
+        }
+    }
+    pub fn softplus_grad(x: &[f64], g: &mut [f64]) {
+        for (gi, xi) in g.iter_mut().zip(x) {
+            *gi = xi.cos();
+        }
+        for i in 0..x.len() - 1 {
+            let s = 1.0 / (1.0 + (-(x[i] * x[i + 1])).exp()); // σ(x_i x_{i+1})
+            g[i] += s * x[i + 1];
+            g[i + 1] += s * x[i];
+        }
+    }
+}
+
+/// wengert reverse mode: scalar `Var`s on a tape (methods from the ops crate).
+pub mod wengert_rev {
+    use wengert::prelude::*;
+    pub fn rosen<'t>(x: &[Var<'t, f64>]) -> Var<'t, f64> {
+        rosenbrock!(x)
+    }
+    pub fn softplus<'t>(x: &[Var<'t, f64>]) -> Var<'t, f64> {
+        softplus_sin!(x)
+    }
+}
+
+/// wengert forward mode: tape-free `Dual<f64>` (n passes).
+pub mod wengert_dual {
+    use num_traits::Float;
+    use wengert::tape::dual::Dual;
+    pub fn rosen(x: &[Dual<f64>]) -> Dual<f64> {
+        rosenbrock!(x)
+    }
+    pub fn softplus(x: &[Dual<f64>]) -> Dual<f64> {
+        softplus_sin!(x)
+    }
+}
+
+/// wengert forward mode: tape-free `DualVec<f64, 8>` (⌈n/8⌉ passes).
+pub mod wengert_dualvec {
+    use num_traits::Float;
+    use wengert::tape::dual::DualVec;
+    pub fn rosen(x: &[DualVec<f64, 8>]) -> DualVec<f64, 8> {
+        rosenbrock!(x)
+    }
+    pub fn softplus(x: &[DualVec<f64, 8>]) -> DualVec<f64, 8> {
+        softplus_sin!(x)
+    }
+}
+
+/// The `reverse` crate (0.2): scalar tape, two parents per node.
+pub mod reverse_crate {
+    use reverse::Var;
+    pub fn rosen<'a>(x: &[Var<'a>]) -> Var<'a> {
+        rosenbrock!(x)
+    }
+    pub fn softplus<'a>(x: &[Var<'a>]) -> Var<'a> {
+        softplus_sin!(x)
+    }
+}
+
+/// num-dual (0.15): `Dual64` and `DualSVec64<8>`.
+pub mod num_dual_fwd {
+    use num_dual::{Dual64, DualNum, DualSVec64};
+    pub fn rosen(x: &[Dual64]) -> Dual64 {
+        rosenbrock!(x)
+    }
+    pub fn softplus(x: &[Dual64]) -> Dual64 {
+        softplus_sin!(x)
+    }
+    pub fn rosen8(x: &[DualSVec64<8>]) -> DualSVec64<8> {
+        rosenbrock!(x)
+    }
+    pub fn softplus8(x: &[DualSVec64<8>]) -> DualSVec64<8> {
+        softplus_sin!(x)
+    }
+
+    /// n forward passes, the input buffer reused (seed, evaluate, unseed).
+    pub fn grad_dual64(f: fn(&[Dual64]) -> Dual64, xd: &mut [Dual64], g: &mut [f64]) {
+        for k in 0..xd.len() {
+            xd[k].eps = 1.0;
+            g[k] = f(xd).eps;
+            xd[k].eps = 0.0;
+        }
+    }
+
+    /// ⌈n/8⌉ forward passes with 8 tangents each, the input buffer reused.
+    pub fn grad_chunked8(
+        f: fn(&[DualSVec64<8>]) -> DualSVec64<8>,
+        x: &[f64],
+        xd: &mut [DualSVec64<8>],
+        g: &mut [f64],
+    ) {
+        let n = x.len();
+        for start in (0..n).step_by(8) {
+            let w = 8.min(n - start);
+            for j in 0..w {
+                xd[start + j] = DualSVec64::<8>::from_re(x[start + j]).derivative(j);
+            }
+            let eps = f(xd).eps.unwrap_generic(nalgebra::U8, nalgebra::U1);
+            g[start..start + w].copy_from_slice(&eps.as_slice()[..w]);
+            for j in 0..w {
+                xd[start + j] = DualSVec64::<8>::from_re(x[start + j]);
+            }
+        }
+    }
+
+    /// The input buffers for the two functions above.
+    pub fn inputs(x: &[f64]) -> (Vec<Dual64>, Vec<DualSVec64<8>>) {
+        (
+            x.iter().map(|&v| Dual64::from(v)).collect(),
+            x.iter().map(|&v| DualSVec64::<8>::from_re(v)).collect(),
+        )
+    }
+}
+
+/// echidna (0.15): Adept-style reverse mode on a thread-local pooled tape.
+pub mod echidna_rev {
+    use echidna::Reverse;
+    use num_traits::Float;
+    pub fn rosen(x: &[Reverse<f64>]) -> Reverse<f64> {
+        rosenbrock!(x)
+    }
+    pub fn softplus(x: &[Reverse<f64>]) -> Reverse<f64> {
+        softplus_sin!(x)
+    }
+}
+
+/// The test point: `x_i = 0.5 sin(i) + 0.1`, values of order one so that no term overflows.
+pub fn point(n: usize) -> Vec<f64> {
+    (0..n).map(|i| 0.5 * (i as f64).sin() + 0.1).collect()
+}
+
+/// Panics unless `got` matches `want` to 1e-10 relative (run once per bench, before timing).
+pub fn check(name: &str, got: &[f64], want: &[f64]) {
+    assert_eq!(got.len(), want.len(), "{name}: length");
+    for (i, (a, b)) in got.iter().zip(want).enumerate() {
+        assert!(
+            (a - b).abs() <= 1e-10 * (1.0 + b.abs()),
+            "{name}: gradient[{i}] = {a}, hand-written {b}"
+        );
+    }
+}
