@@ -23,3 +23,7 @@ pub mod prelude {
     pub use wengert_ops::prelude::*;
     pub use wengert_tape::{Grads, ParamKey, ParamStore, Real, Shape, Tape, Tensor, Var};
 }
+
+/// The user guide (`docs/guide.md`), included here so that its examples run as doc tests.
+#[doc = include_str!("../docs/guide.md")]
+pub mod guide {}

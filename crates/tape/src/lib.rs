@@ -30,8 +30,8 @@
 
 mod arith;
 mod backward;
-mod elementwise;
 pub mod dual;
+mod elementwise;
 mod error;
 pub mod gradcheck;
 mod id;

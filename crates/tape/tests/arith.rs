@@ -120,7 +120,10 @@ fn error_broadcast_names_op_shapes_and_line() {
     let b = tape.tensor([2], vec![0.0; 2]);
     let e = a.try_mul(b).unwrap_err();
     let msg = e.to_string();
-    assert!(msg.contains("mul") && msg.contains("[2, 3]") && msg.contains("[2]"), "{msg}");
+    assert!(
+        msg.contains("mul") && msg.contains("[2, 3]") && msg.contains("[2]"),
+        "{msg}"
+    );
     assert!(msg.contains(file!()), "{msg}");
 }
 
@@ -162,7 +165,10 @@ fn error_cotangent_length() {
     let tape = Tape::<f64>::new();
     let x = tape.tensor([2], vec![1.0, 2.0]);
     let e = tape.try_vjp(x, &[1.0]).unwrap_err();
-    assert!(matches!(e.kind(), ErrorKind::ShapeMismatch { op: "vjp", .. }));
+    assert!(matches!(
+        e.kind(),
+        ErrorKind::ShapeMismatch { op: "vjp", .. }
+    ));
 }
 
 #[test]

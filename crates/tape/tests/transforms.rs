@@ -327,7 +327,7 @@ fn unused_input_has_zero_derivatives() {
     assert_eq!(forward::gradient(|v: &[_]| v[0] * 2.0, &[1.0]), vec![2.0]);
 }
 
-/// The example of docs/guide-transforms.md.
+/// The example of docs/guide.md (transforms section).
 #[test]
 fn guide_example() {
     fn rosen2<'t, R: Real>(v: &[Var<'t, R>]) -> Var<'t, R> {
