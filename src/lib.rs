@@ -27,3 +27,8 @@ pub mod prelude {
 /// The user guide (`docs/guide.md`), included here so that its examples run as doc tests.
 #[doc = include_str!("../docs/guide.md")]
 pub mod guide {}
+
+/// The README's examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
