@@ -115,18 +115,21 @@ impl<T: Real> Unary<T> for Relu {
 }
 
 /// `tanh x` elementwise; see [`ElementwiseExt::tanh`](super::ElementwiseExt::tanh).
+#[track_caller]
 #[inline]
 pub fn tanh<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<Tanh>()
 }
 
 /// `σ(x)` elementwise; see [`ElementwiseExt::sigmoid`](super::ElementwiseExt::sigmoid).
+#[track_caller]
 #[inline]
 pub fn sigmoid<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<Sigmoid>()
 }
 
 /// `ln(1 + eˣ)` elementwise; see [`ElementwiseExt::softplus`](super::ElementwiseExt::softplus).
+#[track_caller]
 #[inline]
 pub fn softplus<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<Softplus>()
@@ -134,12 +137,14 @@ pub fn softplus<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
 
 /// `ln σ(x)` elementwise; see
 /// [`ElementwiseExt::log_sigmoid`](super::ElementwiseExt::log_sigmoid).
+#[track_caller]
 #[inline]
 pub fn log_sigmoid<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<LogSigmoid>()
 }
 
 /// `max(x, 0)` elementwise; see [`ElementwiseExt::relu`](super::ElementwiseExt::relu).
+#[track_caller]
 #[inline]
 pub fn relu<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<Relu>()

@@ -75,24 +75,28 @@ impl<T: Real> Unary<T> for Recip {
 }
 
 /// `|x|` elementwise; see [`ElementwiseExt::abs`](super::ElementwiseExt::abs).
+#[track_caller]
 #[inline]
 pub fn abs<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<Abs>()
 }
 
 /// `√x` elementwise; see [`ElementwiseExt::sqrt`](super::ElementwiseExt::sqrt).
+#[track_caller]
 #[inline]
 pub fn sqrt<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<Sqrt>()
 }
 
 /// `x²` elementwise; see [`ElementwiseExt::square`](super::ElementwiseExt::square).
+#[track_caller]
 #[inline]
 pub fn square<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<Square>()
 }
 
 /// `1/x` elementwise; see [`ElementwiseExt::recip`](super::ElementwiseExt::recip).
+#[track_caller]
 #[inline]
 pub fn recip<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<Recip>()

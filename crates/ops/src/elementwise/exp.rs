@@ -42,12 +42,14 @@ impl<T: Real> Unary<T> for ExpM1 {
 }
 
 /// `eˣ` elementwise; see [`ElementwiseExt::exp`](super::ElementwiseExt::exp).
+#[track_caller]
 #[inline]
 pub fn exp<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<Exp>()
 }
 
 /// `eˣ − 1` elementwise; see [`ElementwiseExt::exp_m1`](super::ElementwiseExt::exp_m1).
+#[track_caller]
 #[inline]
 pub fn exp_m1<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<ExpM1>()

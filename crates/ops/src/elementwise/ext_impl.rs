@@ -3,70 +3,87 @@ use super::ElementwiseExt;
 use wengert_tape::{Error, Real, Var};
 
 impl<'t, T: Real> ElementwiseExt<'t, T> for Var<'t, T> {
+    #[track_caller]
     #[inline]
     fn exp(self) -> Var<'t, T> {
         super::exp(self)
     }
+    #[track_caller]
     #[inline]
     fn exp_m1(self) -> Var<'t, T> {
         super::exp_m1(self)
     }
+    #[track_caller]
     #[inline]
     fn ln(self) -> Var<'t, T> {
         super::ln(self)
     }
+    #[track_caller]
     #[inline]
     fn ln_1p(self) -> Var<'t, T> {
         super::ln_1p(self)
     }
+    #[track_caller]
     #[inline]
     fn sin(self) -> Var<'t, T> {
         super::sin(self)
     }
+    #[track_caller]
     #[inline]
     fn cos(self) -> Var<'t, T> {
         super::cos(self)
     }
+    #[track_caller]
     #[inline]
     fn tanh(self) -> Var<'t, T> {
         super::tanh(self)
     }
+    #[track_caller]
     #[inline]
     fn sigmoid(self) -> Var<'t, T> {
         super::sigmoid(self)
     }
+    #[track_caller]
     #[inline]
     fn softplus(self) -> Var<'t, T> {
         super::softplus(self)
     }
+    #[track_caller]
     #[inline]
     fn log_sigmoid(self) -> Var<'t, T> {
         super::log_sigmoid(self)
     }
+    #[track_caller]
     #[inline]
     fn relu(self) -> Var<'t, T> {
         super::relu(self)
     }
+    #[track_caller]
     #[inline]
     fn abs(self) -> Var<'t, T> {
         super::abs(self)
     }
+    #[track_caller]
     #[inline]
     fn sqrt(self) -> Var<'t, T> {
         super::sqrt(self)
     }
+    #[track_caller]
     #[inline]
     fn square(self) -> Var<'t, T> {
         super::square(self)
     }
+    #[track_caller]
     #[inline]
     fn recip(self) -> Var<'t, T> {
         super::recip(self)
     }
+    #[track_caller]
     #[inline]
     fn powi(self, n: i32) -> Var<'t, T> {
         super::powi(self, n)
     }
+    #[track_caller]
     #[inline]
     fn powf(self, p: T) -> Var<'t, T> {
         super::powf(self, p)

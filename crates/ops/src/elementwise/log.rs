@@ -36,12 +36,14 @@ impl<T: Real> Unary<T> for Ln1p {
 }
 
 /// `ln x` elementwise; see [`ElementwiseExt::ln`](super::ElementwiseExt::ln).
+#[track_caller]
 #[inline]
 pub fn ln<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<Ln>()
 }
 
 /// `ln(1 + x)` elementwise; see [`ElementwiseExt::ln_1p`](super::ElementwiseExt::ln_1p).
+#[track_caller]
 #[inline]
 pub fn ln_1p<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<Ln1p>()

@@ -32,6 +32,7 @@ fn powf_df<T: Real>(x: T, p: T, _y: T) -> T {
 /// `y = xⁿ` elementwise for an integer `n`, `dy/dx = n xⁿ⁻¹` (0 for `n = 0`, also at
 /// `x = 0`). Defined for every `x` (negative ones included); `x = 0` with `n < 0` gives `∞`.
 /// See [`ElementwiseExt::powi`](super::ElementwiseExt::powi).
+#[track_caller]
 #[inline]
 pub fn powi<T: Real>(x: Var<'_, T>, n: i32) -> Var<'_, T> {
     x.map_param("powi", T::lit(f64::from(n)), powi_f, powi_df)
@@ -40,6 +41,7 @@ pub fn powi<T: Real>(x: Var<'_, T>, n: i32) -> Var<'_, T> {
 /// `y = xᵖ` elementwise for a constant real `p`, `dy/dx = p xᵖ⁻¹` (0 for `p = 0`).
 /// Defined for `x > 0` (and `x = 0` when `p ≥ 1`); a negative `x` with a non-integer `p`
 /// gives NaN, as `f64::powf` does. See [`ElementwiseExt::powf`](super::ElementwiseExt::powf).
+#[track_caller]
 #[inline]
 pub fn powf<T: Real>(x: Var<'_, T>, p: T) -> Var<'_, T> {
     x.map_param("powf", p, powf_f, powf_df)

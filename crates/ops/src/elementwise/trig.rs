@@ -35,12 +35,14 @@ impl<T: Real> Unary<T> for Cos {
 }
 
 /// `sin x` elementwise; see [`ElementwiseExt::sin`](super::ElementwiseExt::sin).
+#[track_caller]
 #[inline]
 pub fn sin<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<Sin>()
 }
 
 /// `cos x` elementwise; see [`ElementwiseExt::cos`](super::ElementwiseExt::cos).
+#[track_caller]
 #[inline]
 pub fn cos<T: Real>(x: Var<'_, T>) -> Var<'_, T> {
     x.map::<Cos>()
