@@ -41,6 +41,8 @@ pub use soft::{LogSum, Softmax};
 /// A parameterised function `X_out = F(W, X_in)` recorded on a tape.
 ///
 /// Implement it for your own modules; the trait is object safe, so `Box<dyn Module<T>>` works.
+/// Modules are `Send + Sync`, so one model can be shared by the threads of a data-parallel
+/// minibatch (a tape per thread; see `docs/reliability.md`).
 ///
 /// ```
 /// use wengert_ebm::module::Module;
@@ -59,7 +61,7 @@ pub use soft::{LogSum, Softmax};
 /// let y = m.forward(&p, tape.constant_tensor([2], vec![1.0, 2.0]));
 /// assert_eq!(y.to_vec(), vec![3.0, 6.0]);
 /// ```
-pub trait Module<T: Real> {
+pub trait Module<T: Real>: Send + Sync {
     /// Records the forward computation of `x` with the parameters bound in `p`.
     fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T>;
 }
