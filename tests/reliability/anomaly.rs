@@ -51,29 +51,29 @@ fn a_tensor_op_with_a_non_finite_value() {
     assert!(msg.contains(&at(file!(), line)), "{msg}");
 }
 
-/// sqrt at 0 has a finite value and an infinite derivative: the gradient of its input is the
-/// first non-finite number of the sweep, and that input's node is reported as "gradient".
+/// sqrt at 0 has a finite value and an infinite derivative: its backward rule turns a finite
+/// gradient into an infinite one, and the sqrt node is reported as "gradient".
 #[test]
 fn a_scalar_gradient_only_anomaly() {
     let mut tape = Tape::<f64>::new();
     tape.set_anomaly(true);
     let x = tape.var(0.0);
-    let line = line!() + 1;
     let a = x * 2.0; // node 1: value 0, and its gradient will be 3·∞
-    let y = a.sqrt() * 3.0; // d sqrt(a)/da = 1/(2√a) = ∞ at 0
+    let line = line!() + 1;
+    let y = a.sqrt() * 3.0; // node 2: d sqrt(a)/da = 1/(2√a) = ∞ at 0
     assert!(y.value().is_finite());
     let err = tape.try_backward(y).unwrap_err();
     assert_eq!(
         err.kind(),
         &ErrorKind::Anomaly {
-            op: "mul",
-            node: 1,
+            op: "sqrt",
+            node: 2,
             what: "gradient"
         }
     );
     let msg = err.to_string();
     assert!(
-        msg.contains("the gradient of node 1 (mul) is not finite"),
+        msg.contains("the backward of node 2 (sqrt) produced a non-finite gradient"),
         "{msg}"
     );
     assert!(msg.contains(&at(file!(), line)), "{msg}");
@@ -84,15 +84,15 @@ fn a_tensor_gradient_only_anomaly() {
     let mut tape = Tape::<f64>::new();
     tape.set_anomaly(true);
     let x = tape.tensor([2], vec![0.0, 4.0]);
-    let line = line!() + 1;
     let a = x * 2.0; // tensor node 1
-    let y = a.sqrt().sum(); // √0: finite value, infinite derivative
+    let line = line!() + 1;
+    let y = a.sqrt().sum(); // tensor node 2, √0: finite value, infinite derivative
     assert_eq!(y.value(), 8f64.sqrt());
     let err = tape.try_backward(y).unwrap_err();
     let ErrorKind::Anomaly { node, what, .. } = err.kind().clone() else {
         panic!("{err}");
     };
-    assert_eq!((node, what), (1, "gradient"), "{err}");
+    assert_eq!((node, what), (2, "gradient"), "{err}");
     assert!(err.to_string().contains(&at(file!(), line)), "{err}");
 }
 

@@ -252,7 +252,16 @@ fn sweep_all<T: Real>(
                 for (pos, &i) in node.inputs.iter().enumerate() {
                     let n = &s.tnodes[i as usize];
                     if n.grad {
-                        op.vjp(pos, &refs, out, gout, &mut below[n.off..n.off + n.len()]);
+                        let gin = &mut below[n.off..n.off + n.len()];
+                        op.vjp(pos, &refs, out, gout, gin);
+                        if s.debug.is_some() && gin.iter().any(|g| !g.is_finite()) {
+                            let e = ErrorKind::Anomaly {
+                                op: op.name(),
+                                node: k,
+                                what: "gradient",
+                            };
+                            return Err(Error::new(e).at(node.loc));
+                        }
                     }
                 }
             }
@@ -298,17 +307,24 @@ fn exact_edges<T: Real>(adj: &mut [T], n: &SNode<T>, i: usize, g: T) {
 fn sweep_exact<T: Real>(s: &Inner<T>, adj: &mut [T], lo: usize, hi: usize) -> Result<(), Error> {
     for i in (lo..hi).rev() {
         let g = adj[i];
-        if let (false, Some(d)) = (g.is_finite(), &s.debug) {
-            let (op, loc, _) = d[i];
-            return Err(Error::new(ErrorKind::Anomaly {
-                op,
-                node: i,
-                what: "gradient",
-            })
-            .at(loc));
+        if g.is_zero() {
+            continue;
         }
-        if !g.is_zero() {
-            exact_edges(adj, &s.nodes[i], i, g);
+        let n = &s.nodes[i];
+        exact_edges(adj, n, i, g);
+        // In anomaly mode, blame the node whose backward rule made a parent's gradient
+        // non-finite from a finite one, as torch names the backward function that did it.
+        if let Some(d) = &s.debug {
+            let bad = |j: u32| j as usize != i && !adj[j as usize].is_finite();
+            if g.is_finite() && (bad(n.a) || bad(n.b)) {
+                let (op, loc, _) = d[i];
+                let e = ErrorKind::Anomaly {
+                    op,
+                    node: i,
+                    what: "gradient",
+                };
+                return Err(Error::new(e).at(loc));
+            }
         }
     }
     Ok(())

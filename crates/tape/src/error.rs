@@ -73,7 +73,9 @@ pub enum ErrorKind {
         /// Where it was found.
         what: String,
     },
-    /// The anomaly mode found a non-finite value or gradient.
+    /// The anomaly mode found a non-finite value (the first node, in recording order, whose
+    /// value is not finite) or gradient (the first node, in sweep order, whose backward rule
+    /// turned finite gradients into a non-finite one).
     Anomaly {
         /// The op that recorded the node.
         op: &'static str,
@@ -158,6 +160,9 @@ impl fmt::Display for ErrorKind {
             }
             ErrorKind::InvalidArgument { op, reason } => write!(f, "{op}: {reason}"),
             ErrorKind::NonFinite { what } => write!(f, "non-finite value: {what}"),
+            ErrorKind::Anomaly { op, node, what: "gradient" } => {
+                write!(f, "anomaly: the backward of node {node} ({op}) produced a non-finite gradient")
+            }
             ErrorKind::Anomaly { op, node, what } => {
                 write!(f, "anomaly: the {what} of node {node} ({op}) is not finite")
             }
