@@ -1,8 +1,7 @@
 use crate::id::NodeId;
-use crate::op::{Op, TensorRef};
+use crate::op::Op;
 use crate::replay::Instr;
 use crate::shape::Shape;
-use crate::var::Var;
 use crate::Real;
 use smallvec::SmallVec;
 use std::cell::RefCell;
@@ -212,85 +211,6 @@ impl<T: Real> Tape<T> {
         s.hooks = true;
     }
 
-    /// A differentiable scalar input.
-    #[track_caller]
-    pub fn var(&self, x: T) -> Var<'_, T> {
-        let id = self.push_leaf(x, Instr::Leaf(x), "var");
-        Var::from_parts(self, id, x)
-    }
-
-    /// Differentiable scalar inputs, one per element.
-    ///
-    /// ```
-    /// let tape = wengert_tape::Tape::<f64>::new();
-    /// let xs = tape.vars(&[1.0, 2.0]);
-    /// assert_eq!(xs[1].value(), 2.0);
-    /// ```
-    #[track_caller]
-    pub fn vars(&self, xs: &[T]) -> Vec<Var<'_, T>> {
-        xs.iter().map(|&x| self.var(x)).collect()
-    }
-
-    /// A constant scalar: not recorded, and no gradient flows into it.
-    ///
-    /// ```
-    /// let tape = wengert_tape::Tape::<f64>::new();
-    /// let c = tape.constant(3.0);
-    /// let x = tape.var(2.0);
-    /// let g = tape.backward(c * x);
-    /// assert_eq!((g[x], g[c]), (3.0, 0.0));
-    /// ```
-    pub fn constant(&self, x: T) -> Var<'_, T> {
-        Var::from_parts(self, NodeId::CONST, x)
-    }
-
-    /// A differentiable tensor input.
-    ///
-    /// # Panics
-    /// If `data.len()` is not the number of elements of `shape`.
-    #[track_caller]
-    pub fn tensor(&self, shape: impl Into<Shape>, data: Vec<T>) -> Var<'_, T> {
-        self.push_tensor_leaf(shape.into(), data, true)
-    }
-
-    /// A constant tensor: no gradient flows into it.
-    ///
-    /// # Panics
-    /// If `data.len()` is not the number of elements of `shape`.
-    #[track_caller]
-    pub fn constant_tensor(&self, shape: impl Into<Shape>, data: Vec<T>) -> Var<'_, T> {
-        self.push_tensor_leaf(shape.into(), data, false)
-    }
-
-    #[track_caller]
-    fn push_tensor_leaf(&self, shape: Shape, data: Vec<T>, grad: bool) -> Var<'_, T> {
-        assert!(
-            shape.numel() == data.len(),
-            "wengert: tensor: shape {shape} holds {} elements, but {} were given",
-            shape.numel(),
-            data.len()
-        );
-        let mut s = self.inner.borrow_mut();
-        let off = s.tvals.len();
-        s.tvals.extend_from_slice(&data);
-        let id = s.push_tnode(
-            off,
-            shape,
-            TKind::Leaf,
-            SmallVec::new(),
-            grad,
-            Location::caller(),
-        );
-        drop(s);
-        Var::from_parts(self, id, T::zero())
-    }
-
-    #[track_caller]
-    pub(crate) fn push_leaf(&self, x: T, instr: Instr<T>, name: &'static str) -> NodeId {
-        let mut s = self.inner.borrow_mut();
-        s.push_scalar_node(instr, name, x)
-    }
-
     /// Records a scalar node with one operand `a` (none when `a` is constant).
     #[inline(always)]
     #[track_caller]
@@ -353,89 +273,6 @@ impl<T: Real> Tape<T> {
             s.hook(instr, name, val);
         }
         NodeId::scalar_fast(i)
-    }
-
-    /// Records a tensor op: runs `op.forward` on the inputs' values and appends the result.
-    ///
-    /// Scalar inputs are promoted to rank-0 tensors. The caller checks shapes and computes
-    /// `out_shape`; see [`Op`] for a complete custom op.
-    ///
-    /// # Panics
-    /// If the inputs were recorded on another tape.
-    #[track_caller]
-    pub fn record_op<O: Op<T>>(
-        &self,
-        mut op: O,
-        inputs: &[Var<'_, T>],
-        out_shape: impl Into<Shape>,
-    ) -> Var<'_, T> {
-        let out_shape = out_shape.into();
-        let ids: SmallVec<[u32; 2]> = inputs
-            .iter()
-            .map(|v| {
-                assert!(
-                    std::ptr::eq(v.tape(), self),
-                    "{}",
-                    crate::Error::here(crate::ErrorKind::DifferentTapes { op: op.name() })
-                );
-                self.as_tensor(*v)
-            })
-            .collect();
-        let mut g = self.inner.borrow_mut();
-        let s = &mut *g;
-        let off = s.tvals.len();
-        let len = out_shape.numel();
-        s.tvals.resize(off + len, T::zero());
-        let (below, out) = s.tvals.split_at_mut(off);
-        {
-            let refs: SmallVec<[TensorRef<'_, T>; 4]> = ids
-                .iter()
-                .map(|&i| {
-                    let n = &s.tnodes[i as usize];
-                    TensorRef {
-                        data: &below[n.off..n.off + n.len()],
-                        shape: &n.shape,
-                    }
-                })
-                .collect();
-            op.forward(&refs, out);
-        }
-        let grad = ids.iter().any(|&i| s.tnodes[i as usize].grad);
-        let id = s.push_tnode(
-            off,
-            out_shape,
-            TKind::Op(Box::new(op)),
-            ids,
-            grad,
-            Location::caller(),
-        );
-        drop(g);
-        Var::from_parts(self, id, T::zero())
-    }
-
-    /// The tensor index of `v`, promoting a scalar to a rank-0 tensor node.
-    #[track_caller]
-    pub(crate) fn as_tensor(&self, v: Var<'_, T>) -> u32 {
-        if v.id().is_tensor() {
-            return v.id().index() as u32;
-        }
-        let mut s = self.inner.borrow_mut();
-        let off = s.tvals.len();
-        s.tvals.push(v.value());
-        let (kind, grad) = if v.id().is_const() {
-            (TKind::Leaf, false)
-        } else {
-            (TKind::FromScalar(v.id().raw()), true)
-        };
-        s.push_tnode(
-            off,
-            Shape::scalar(),
-            kind,
-            SmallVec::new(),
-            grad,
-            Location::caller(),
-        )
-        .index() as u32
     }
 }
 

@@ -1,0 +1,90 @@
+//! Leaves: the inputs and constants of a recording.
+use crate::id::NodeId;
+use crate::replay::Instr;
+use crate::shape::Shape;
+use crate::tape::{TKind, Tape};
+use crate::var::Var;
+use crate::Real;
+use smallvec::SmallVec;
+use std::panic::Location;
+
+impl<T: Real> Tape<T> {
+    /// A differentiable scalar input.
+    #[track_caller]
+    pub fn var(&self, x: T) -> Var<'_, T> {
+        let id = self.push_leaf(x, Instr::Leaf(x), "var");
+        Var::from_parts(self, id, x)
+    }
+
+    /// Differentiable scalar inputs, one per element.
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// let xs = tape.vars(&[1.0, 2.0]);
+    /// assert_eq!(xs[1].value(), 2.0);
+    /// ```
+    #[track_caller]
+    pub fn vars(&self, xs: &[T]) -> Vec<Var<'_, T>> {
+        xs.iter().map(|&x| self.var(x)).collect()
+    }
+
+    /// A constant scalar: not recorded, and no gradient flows into it.
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// let c = tape.constant(3.0);
+    /// let x = tape.var(2.0);
+    /// let g = tape.backward(c * x);
+    /// assert_eq!((g[x], g[c]), (3.0, 0.0));
+    /// ```
+    pub fn constant(&self, x: T) -> Var<'_, T> {
+        Var::from_parts(self, NodeId::CONST, x)
+    }
+
+    /// A differentiable tensor input.
+    ///
+    /// # Panics
+    /// If `data.len()` is not the number of elements of `shape`.
+    #[track_caller]
+    pub fn tensor(&self, shape: impl Into<Shape>, data: Vec<T>) -> Var<'_, T> {
+        self.push_tensor_leaf(shape.into(), data, true)
+    }
+
+    /// A constant tensor: no gradient flows into it.
+    ///
+    /// # Panics
+    /// If `data.len()` is not the number of elements of `shape`.
+    #[track_caller]
+    pub fn constant_tensor(&self, shape: impl Into<Shape>, data: Vec<T>) -> Var<'_, T> {
+        self.push_tensor_leaf(shape.into(), data, false)
+    }
+
+    #[track_caller]
+    fn push_tensor_leaf(&self, shape: Shape, data: Vec<T>, grad: bool) -> Var<'_, T> {
+        assert!(
+            shape.numel() == data.len(),
+            "wengert: tensor: shape {shape} holds {} elements, but {} were given",
+            shape.numel(),
+            data.len()
+        );
+        let mut s = self.inner.borrow_mut();
+        let off = s.tvals.len();
+        s.tvals.extend_from_slice(&data);
+        let id = s.push_tnode(
+            off,
+            shape,
+            TKind::Leaf,
+            SmallVec::new(),
+            grad,
+            Location::caller(),
+        );
+        drop(s);
+        Var::from_parts(self, id, T::zero())
+    }
+
+    #[track_caller]
+    pub(crate) fn push_leaf(&self, x: T, instr: Instr<T>, name: &'static str) -> NodeId {
+        let mut s = self.inner.borrow_mut();
+        s.push_scalar_node(instr, name, x)
+    }
+}
