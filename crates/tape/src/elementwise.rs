@@ -4,6 +4,22 @@ use crate::shape::{broadcast_strides, for_each_broadcast, Shape};
 use crate::Real;
 use std::marker::PhantomData;
 
+/// `out = f(x)` elementwise.
+#[inline]
+fn map_forward<T: Real>(x: &[T], out: &mut [T], f: impl Fn(T) -> T) {
+    for (o, &x) in out.iter_mut().zip(x) {
+        *o = f(x);
+    }
+}
+
+/// `gi += g · df(x, y)` elementwise.
+#[inline]
+fn map_vjp<T: Real>(x: &[T], y: &[T], g: &[T], gi: &mut [T], df: impl Fn(T, T) -> T) {
+    for (((gi, &g), &x), &y) in gi.iter_mut().zip(g).zip(x).zip(y) {
+        *gi += g * df(x, y);
+    }
+}
+
 pub(crate) struct MapOp<U>(PhantomData<fn() -> U>);
 
 impl<U> MapOp<U> {
@@ -17,9 +33,7 @@ impl<T: Real, U: Unary<T>> Op<T> for MapOp<U> {
         U::NAME
     }
     fn forward(&mut self, inputs: &[TensorRef<'_, T>], out: &mut [T]) {
-        for (o, &x) in out.iter_mut().zip(inputs[0].data) {
-            *o = U::f(x);
-        }
+        map_forward(inputs[0].data, out, U::f);
     }
     fn vjp(
         &self,
@@ -29,9 +43,7 @@ impl<T: Real, U: Unary<T>> Op<T> for MapOp<U> {
         g: &[T],
         gi: &mut [T],
     ) {
-        for (((gi, &g), &x), &y) in gi.iter_mut().zip(g).zip(inputs[0].data).zip(out.data) {
-            *gi += g * U::df(x, y);
-        }
+        map_vjp(inputs[0].data, out.data, g, gi, U::df);
     }
 }
 
@@ -47,9 +59,7 @@ impl<T: Real> Op<T> for MapParamOp<T> {
         self.name
     }
     fn forward(&mut self, inputs: &[TensorRef<'_, T>], out: &mut [T]) {
-        for (o, &x) in out.iter_mut().zip(inputs[0].data) {
-            *o = (self.f)(x, self.p);
-        }
+        map_forward(inputs[0].data, out, |x| (self.f)(x, self.p));
     }
     fn vjp(
         &self,
@@ -59,9 +69,9 @@ impl<T: Real> Op<T> for MapParamOp<T> {
         g: &[T],
         gi: &mut [T],
     ) {
-        for (((gi, &g), &x), &y) in gi.iter_mut().zip(g).zip(inputs[0].data).zip(out.data) {
-            *gi += g * (self.df)(x, self.p, y);
-        }
+        map_vjp(inputs[0].data, out.data, g, gi, |x, y| {
+            (self.df)(x, self.p, y)
+        });
     }
 }
 
