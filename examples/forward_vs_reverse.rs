@@ -136,7 +136,7 @@ fn print_table(f: &Fun, sizes: &[usize], rows: &[[Option<Duration>; 4]]) {
         print!("{n:>6}");
         for t in row {
             match t {
-                Some(t) => print!(" | {:>28}", format!("{:.3?}", t)),
+                Some(t) => print!(" | {:>25.3} µs", t.as_secs_f64() * 1e6),
                 None => print!(" | {:>28}", "skipped"),
             }
         }
@@ -177,6 +177,8 @@ where
         .x_desc("n (number of inputs)")
         .y_desc("time per gradient (µs)")
         .label_style(("sans-serif", 13))
+        .x_label_formatter(&|v| format!("{}", v.round()))
+        .y_label_formatter(&|v| format!("{v}"))
         .draw()?;
     for (m, name) in METHODS.iter().enumerate() {
         let pts: Vec<(f64, f64)> = sizes
@@ -244,6 +246,20 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             dualvec: wengert_dualvec::softplus,
         },
     ];
+    println!("tape memory per recorded scalar node (n = 1000, leaves included):");
+    for f in &funs {
+        let x = point(1000);
+        let tape = Tape::<f64>::new();
+        let xs = tape.vars(&x);
+        let _ = (f.tape)(&xs);
+        println!(
+            "  {}: {} nodes, {} bytes, {} bytes per node (f64)",
+            f.name,
+            tape.scalar_len(),
+            tape.scalar_bytes(),
+            tape.scalar_bytes() / tape.scalar_len()
+        );
+    }
     let mut data = Vec::new();
     for f in funs {
         let rows = measure(&f, &sizes);
