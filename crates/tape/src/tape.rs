@@ -235,7 +235,7 @@ impl<T: Real> Tape<T> {
             wb: T::zero(),
         });
         if s.hooks {
-            s.hook(instr, name, val);
+            s.hook(instr(), name, val);
         }
         NodeId::scalar_fast(i)
     }
@@ -270,7 +270,7 @@ impl<T: Real> Tape<T> {
             wb: db,
         });
         if s.hooks {
-            s.hook(instr, name, val);
+            s.hook(instr(), name, val);
         }
         NodeId::scalar_fast(i)
     }
@@ -280,9 +280,9 @@ impl<T: Real> Inner<T> {
     /// Keeps the replay instruction and the anomaly information of the node just pushed.
     #[cold]
     #[track_caller]
-    pub(crate) fn hook(&mut self, instr: impl FnOnce() -> Instr<T>, name: &'static str, val: T) {
+    pub(crate) fn hook(&mut self, instr: Instr<T>, name: &'static str, val: T) {
         if let Some(p) = &mut self.program {
-            p.push(instr());
+            p.push(instr);
         }
         if let Some(d) = &mut self.debug {
             d.push((name, Location::caller(), val));
@@ -306,7 +306,7 @@ impl<T: Real> Inner<T> {
             wb: T::zero(),
         });
         if self.hooks {
-            self.hook(|| instr, name, val);
+            self.hook(instr, name, val);
         }
         id
     }

@@ -213,8 +213,7 @@ impl<'t, T: Real> Var<'t, T> {
     #[inline(always)]
     pub fn map<U: Unary<T>>(self) -> Var<'t, T> {
         if self.id.is_tensor() {
-            let shape = self.shape();
-            return self.tape.record_op(MapOp::<U>::new(), &[self], shape);
+            return map_tensor::<T, U>(self.tape, self.id);
         }
         let y = U::f(self.val);
         let id = self
@@ -252,10 +251,7 @@ impl<'t, T: Real> Var<'t, T> {
         df: fn(T, T, T) -> T,
     ) -> Var<'t, T> {
         if self.id.is_tensor() {
-            let shape = self.shape();
-            return self
-                .tape
-                .record_op(MapParamOp { name, p, f, df }, &[self], shape);
+            return map_param_tensor(self.tape, self.id, MapParamOp { name, p, f, df });
         }
         let y = f(self.val, p);
         let id = self
@@ -285,10 +281,9 @@ impl<'t, T: Real> Var<'t, T> {
         if NodeId::both_scalar(self.id, other.id) && std::ptr::eq(self.tape, other.tape) {
             return self.zip_scalar::<B>(other);
         }
-        match self.try_zip::<B>(other) {
-            Ok(v) => v,
-            Err(e) => panic!("{e}"),
-        }
+        zip_slow::<T, B>(
+            self.tape, self.id, self.val, other.tape, other.id, other.val,
+        )
     }
 
     /// [`Var::zip`], returning an error instead of panicking.
@@ -335,5 +330,44 @@ impl<'t, T: Real> Var<'t, T> {
     /// A constant of this `Var`'s tape (a convenience for generic code).
     pub fn cst(&self, x: T) -> Var<'t, T> {
         self.tape.constant(x)
+    }
+}
+
+// The slow paths take a Var's fields by value: passing a `Var` (or `&[Var]`) to a function
+// that is not inlined would pin every `Var` of the caller's loop in memory, and the fast path
+// then reloads each 24-byte handle right after storing it (a store-forwarding stall measured
+// at several nanoseconds per op).
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn map_tensor<'t, T: Real, U: Unary<T>>(tape: &'t Tape<T>, id: NodeId) -> Var<'t, T> {
+    let x = Var::from_parts(tape, id, T::zero());
+    tape.record_op(MapOp::<U>::new(), &[x], x.shape())
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn map_param_tensor<'t, T: Real>(tape: &'t Tape<T>, id: NodeId, op: MapParamOp<T>) -> Var<'t, T> {
+    let x = Var::from_parts(tape, id, T::zero());
+    tape.record_op(op, &[x], x.shape())
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn zip_slow<'t, T: Real, B: Binary<T>>(
+    ta: &'t Tape<T>,
+    a: NodeId,
+    va: T,
+    tb: &'t Tape<T>,
+    b: NodeId,
+    vb: T,
+) -> Var<'t, T> {
+    let (x, y) = (Var::from_parts(ta, a, va), Var::from_parts(tb, b, vb));
+    match x.try_zip::<B>(y) {
+        Ok(v) => v,
+        Err(e) => panic!("{e}"),
     }
 }
