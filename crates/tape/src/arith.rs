@@ -3,6 +3,7 @@
 //! Each rule sits beside its derivative: for `y = a ∘ b` the pair `(∂y/∂a, ∂y/∂b)`.
 use crate::dual::Dual;
 use crate::op::Binary;
+use crate::replay::Arith;
 use crate::{Error, Real, Var};
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -131,7 +132,7 @@ impl<'t, T: Real> Add<T> for Var<'t, T> {
     #[track_caller]
     #[inline(always)]
     fn add(self, c: T) -> Self {
-        self.map_param("add", c, |x, c| x + c, |_, _, _| T::one())
+        self.map_param_with("add", c, |x, c| x + c, |_, _, _| T::one(), Some(Arith::Add))
     }
 }
 impl<'t, T: Real> Sub<T> for Var<'t, T> {
@@ -139,7 +140,7 @@ impl<'t, T: Real> Sub<T> for Var<'t, T> {
     #[track_caller]
     #[inline(always)]
     fn sub(self, c: T) -> Self {
-        self.map_param("sub", c, |x, c| x - c, |_, _, _| T::one())
+        self.map_param_with("sub", c, |x, c| x - c, |_, _, _| T::one(), Some(Arith::Sub))
     }
 }
 impl<'t, T: Real> Mul<T> for Var<'t, T> {
@@ -147,7 +148,7 @@ impl<'t, T: Real> Mul<T> for Var<'t, T> {
     #[track_caller]
     #[inline(always)]
     fn mul(self, c: T) -> Self {
-        self.map_param("mul", c, |x, c| x * c, |_, c, _| c)
+        self.map_param_with("mul", c, |x, c| x * c, |_, c, _| c, Some(Arith::Mul))
     }
 }
 impl<'t, T: Real> Div<T> for Var<'t, T> {
@@ -155,7 +156,13 @@ impl<'t, T: Real> Div<T> for Var<'t, T> {
     #[track_caller]
     #[inline(always)]
     fn div(self, c: T) -> Self {
-        self.map_param("div", c, |x, c| x / c, |_, c, _| c.recip())
+        self.map_param_with(
+            "div",
+            c,
+            |x, c| x / c,
+            |_, c, _| c.recip(),
+            Some(Arith::Div),
+        )
     }
 }
 impl<'t, T: Real> Neg for Var<'t, T> {
@@ -163,7 +170,13 @@ impl<'t, T: Real> Neg for Var<'t, T> {
     #[track_caller]
     #[inline(always)]
     fn neg(self) -> Self {
-        self.map_param("neg", T::zero(), |x, _| -x, |_, _, _| -T::one())
+        self.map_param_with(
+            "neg",
+            T::zero(),
+            |x, _| -x,
+            |_, _, _| -T::one(),
+            Some(Arith::RSub),
+        )
     }
 }
 
@@ -171,14 +184,20 @@ impl<'t, T: Real> Neg for Var<'t, T> {
 #[track_caller]
 #[inline]
 fn rsub<'t, T: Real>(c: T, x: Var<'t, T>) -> Var<'t, T> {
-    x.map_param("rsub", c, |x, c| c - x, |_, _, _| -T::one())
+    x.map_param_with(
+        "rsub",
+        c,
+        |x, c| c - x,
+        |_, _, _| -T::one(),
+        Some(Arith::RSub),
+    )
 }
 
 /// `c / x`: ∂/∂x = -c/x² = -y/x.
 #[track_caller]
 #[inline]
 fn rdiv<'t, T: Real>(c: T, x: Var<'t, T>) -> Var<'t, T> {
-    x.map_param("rdiv", c, |x, c| c / x, |x, _, y| -y / x)
+    x.map_param_with("rdiv", c, |x, c| c / x, |x, _, y| -y / x, Some(Arith::RDiv))
 }
 
 // T op Var, for each concrete element type (the orphan rule forbids a blanket impl).

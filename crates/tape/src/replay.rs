@@ -50,6 +50,78 @@ pub(crate) enum Instr<T> {
         t: u32,
         elem: usize,
     },
+    /// `x ∘ c` (or `c ∘ x` for the reversed ops) with the tape's own arithmetic: replayed
+    /// without calling through function pointers.
+    Arith1 {
+        op: Arith,
+        a: u32,
+        c: T,
+    },
+    /// `x ∘ z`, both recorded nodes.
+    Arith2 {
+        op: Arith,
+        a: u32,
+        b: u32,
+    },
+}
+
+/// The tape's own arithmetic, replayed inline. `RSub`, `RDiv` put the constant on the left.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+    RSub,
+    RDiv,
+}
+
+impl Arith {
+    /// `c ∘ x` written as an op on `x`.
+    pub fn flipped(self) -> Arith {
+        match self {
+            Arith::Sub => Arith::RSub,
+            Arith::Div => Arith::RDiv,
+            Arith::RSub => Arith::Sub,
+            Arith::RDiv => Arith::Div,
+            op => op,
+        }
+    }
+
+    /// The value and the partial in `x` of `x ∘ c`.
+    #[inline(always)]
+    fn one<T: Real>(self, x: T, c: T) -> (T, T) {
+        match self {
+            Arith::Add => (x + c, T::one()),
+            Arith::Sub => (x - c, T::one()),
+            Arith::Mul => (x * c, c),
+            Arith::Div => (x / c, c.recip()),
+            Arith::RSub => (c - x, -T::one()),
+            Arith::RDiv => {
+                let y = c / x;
+                (y, -y / x)
+            }
+        }
+    }
+
+    /// The value and both partials of `x ∘ z`.
+    #[inline(always)]
+    fn two<T: Real>(self, x: T, z: T) -> (T, T, T) {
+        match self {
+            Arith::Add => (x + z, T::one(), T::one()),
+            Arith::Sub => (x - z, T::one(), -T::one()),
+            Arith::Mul => (x * z, z, x),
+            Arith::Div => {
+                let (y, r) = (x / z, z.recip());
+                (y, r, -y * r)
+            }
+            Arith::RSub => (z - x, -T::one(), T::one()),
+            Arith::RDiv => {
+                let (y, r) = (z / x, x.recip());
+                (y, -y * r, r)
+            }
+        }
+    }
 }
 
 /// An operand: a recorded node, or a constant baked in at recording.
@@ -340,6 +412,16 @@ fn run_scalars<T: Real>(
                 y
             }
             Instr::FromTensor { t, elem } => tvals[tnodes[t as usize].off + elem],
+            Instr::Arith1 { op, a, c } => {
+                let (y, w) = op.one(vals[a as usize], c);
+                n.wa = w;
+                y
+            }
+            Instr::Arith2 { op, a, b } => {
+                let (y, wa, wb) = op.two(vals[a as usize], vals[b as usize]);
+                (n.wa, n.wb) = (wa, wb);
+                y
+            }
         };
     }
 }

@@ -1,12 +1,14 @@
+use crate::arith::{AddFn, DivFn, MulFn, SubFn};
 use crate::elementwise::{MapOp, MapParamOp, ZipOp};
 use crate::id::NodeId;
 use crate::op::{Binary, Unary};
-use crate::replay::{Instr, Src};
+use crate::replay::{Arith, Instr, Src};
 use crate::shape::{broadcast_shapes, Shape};
 use crate::tape::{TKind, Tape};
 use crate::tensor::Tensor;
 use crate::{Error, ErrorKind, Real};
 use smallvec::smallvec;
+use std::any::TypeId;
 use std::fmt;
 
 /// A handle to a value recorded on a [`Tape`]: the tape, the node id and, for a scalar, its
@@ -250,19 +252,38 @@ impl<'t, T: Real> Var<'t, T> {
         f: fn(T, T) -> T,
         df: fn(T, T, T) -> T,
     ) -> Var<'t, T> {
+        self.map_param_with(name, p, f, df, None)
+    }
+
+    /// [`Var::map_param`]; `arith` names the tape's own arithmetic so replay runs it inline.
+    #[track_caller]
+    #[inline(always)]
+    pub(crate) fn map_param_with(
+        self,
+        name: &'static str,
+        p: T,
+        f: fn(T, T) -> T,
+        df: fn(T, T, T) -> T,
+        arith: Option<Arith>,
+    ) -> Var<'t, T> {
         if self.id.is_tensor() {
             return map_param_tensor(self.tape, self.id, MapParamOp { name, p, f, df });
         }
         let y = f(self.val, p);
         let id = self
             .tape
-            .push1(self.id, df(self.val, p, y), y, name, move || {
-                Instr::MapParam {
+            .push1(self.id, df(self.val, p, y), y, name, move || match arith {
+                Some(op) => Instr::Arith1 {
+                    op,
+                    a: self.id.raw(),
+                    c: p,
+                },
+                None => Instr::MapParam {
                     a: self.id.raw(),
                     p,
                     f,
                     df,
-                }
+                },
             });
         Var {
             tape: self.tape,
@@ -314,11 +335,8 @@ impl<'t, T: Real> Var<'t, T> {
         let (da, db) = B::d(a, b, y);
         let id = self
             .tape
-            .push2(self.id, da, other.id, db, y, B::NAME, move || Instr::Zip {
-                a: Src::of(self.id, a),
-                b: Src::of(other.id, b),
-                f: B::f,
-                d: B::d,
+            .push2(self.id, da, other.id, db, y, B::NAME, move || {
+                zip_instr::<T, B>(self.id, a, other.id, b)
             });
         Var {
             tape: self.tape,
@@ -369,5 +387,43 @@ fn zip_slow<'t, T: Real, B: Binary<T>>(
     match x.try_zip::<B>(y) {
         Ok(v) => v,
         Err(e) => panic!("{e}"),
+    }
+}
+
+/// The replay instruction of a scalar binary node: the tape's own arithmetic inline, any
+/// other `Binary` through its function pointers.
+fn zip_instr<T: Real, B: Binary<T>>(ia: NodeId, a: T, ib: NodeId, b: T) -> Instr<T> {
+    let t = TypeId::of::<B>();
+    let op = [
+        (TypeId::of::<AddFn>(), Arith::Add),
+        (TypeId::of::<SubFn>(), Arith::Sub),
+        (TypeId::of::<MulFn>(), Arith::Mul),
+        (TypeId::of::<DivFn>(), Arith::Div),
+    ]
+    .into_iter()
+    .find(|(id, _)| *id == t)
+    .map(|(_, op)| op);
+    match (op, ia.is_const(), ib.is_const()) {
+        (Some(op), false, false) => Instr::Arith2 {
+            op,
+            a: ia.raw(),
+            b: ib.raw(),
+        },
+        (Some(op), false, true) => Instr::Arith1 {
+            op,
+            a: ia.raw(),
+            c: b,
+        },
+        (Some(op), true, false) => Instr::Arith1 {
+            op: op.flipped(),
+            a: ib.raw(),
+            c: a,
+        },
+        _ => Instr::Zip {
+            a: Src::of(ia, a),
+            b: Src::of(ib, b),
+            f: B::f,
+            d: B::d,
+        },
     }
 }
