@@ -255,3 +255,28 @@ proptest! {
         prop_assert!((gs[x] - gt[tx]).abs() < 1e-12 && (gs[y] - gt[ty]).abs() < 1e-12);
     }
 }
+
+/// A long chain (thousands of nodes, past any initial capacity) recorded twice on a reused
+/// tape and replayed gives the product of the partials.
+#[test]
+fn long_graphs_overflow_then_fit() {
+    fn chain<'t>(x: wengert_tape::Var<'t, f64>, n: usize) -> wengert_tape::Var<'t, f64> {
+        // y = x · Π (1 + 1e-4 k): dy/dx = Π (1 + 1e-4 k)
+        (1..=n).fold(x, |y, k| y * (1.0 + 1e-4 * k as f64))
+    }
+    let n = 5000;
+    let want: f64 = (1..=n).map(|k| 1.0 + 1e-4 * k as f64).product();
+    let mut tape = Tape::<f64>::new();
+    for _ in 0..2 {
+        let x = tape.var(1.0);
+        let y = chain(x, n) + x * x; // a binary node after the overflow
+        assert_relative_eq!(tape.backward(y)[x], want + 2.0, max_relative = 1e-12);
+        assert_eq!(tape.scalar_len(), n + 3);
+        tape.clear();
+    }
+    let mut f = wengert_tape::replay::Replay::record(&[1.0], |_, v| chain(v[0], n));
+    let mut g = [0.0];
+    let v = f.value_and_grad(&[2.0], &mut g);
+    assert_relative_eq!(v, 2.0 * want, max_relative = 1e-12);
+    assert_relative_eq!(g[0], want, max_relative = 1e-12);
+}
