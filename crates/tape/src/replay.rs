@@ -20,7 +20,7 @@
 //! ```
 use crate::id::NodeId;
 use crate::op::TensorRef;
-use crate::tape::{SNode, TKind, Tape};
+use crate::tape::{Inner, TKind, Tape};
 use crate::{Real, Tensor, Var};
 use smallvec::SmallVec;
 
@@ -317,21 +317,11 @@ impl<T: Real> Replay<T> {
     /// Re-runs every node in recording order, rewriting values and partials in place.
     fn forward(&mut self) {
         let s = self.tape.inner.get_mut();
-        let prog = s.program.as_deref().unwrap_or(&[]);
         let vals = &mut self.vals;
         let mut cur = 0;
         for k in 0..s.tnodes.len() {
             let mark = s.tnodes[k].mark as usize;
-            run_scalars(
-                prog,
-                &mut s.nodes,
-                vals,
-                &s.tvals,
-                &s.tnodes,
-                cur,
-                mark,
-                self.scalar_inputs,
-            );
+            run_scalars(s, vals, cur, mark, self.scalar_inputs);
             cur = mark;
             let (before, rest) = s.tnodes.split_at_mut(k);
             let node = &mut rest[0];
@@ -358,30 +348,14 @@ impl<T: Real> Replay<T> {
             }
         }
         let n = s.nodes.len();
-        run_scalars(
-            prog,
-            &mut s.nodes,
-            vals,
-            &s.tvals,
-            &s.tnodes,
-            cur,
-            n,
-            self.scalar_inputs,
-        );
+        run_scalars(s, vals, cur, n, self.scalar_inputs);
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-fn run_scalars<T: Real>(
-    prog: &[Instr<T>],
-    nodes: &mut [SNode<T>],
-    vals: &mut [T],
-    tvals: &[T],
-    tnodes: &[crate::tape::TNode<T>],
-    lo: usize,
-    hi: usize,
-    inputs: usize,
-) {
+/// Re-runs scalar nodes `lo..hi` (skipping the first `inputs`, whose values were just set).
+fn run_scalars<T: Real>(s: &mut Inner<T>, vals: &mut [T], lo: usize, hi: usize, inputs: usize) {
+    let prog = s.program.as_deref().unwrap_or(&[]);
+    let (nodes, tvals, tnodes) = (&mut s.nodes, &s.tvals, &s.tnodes);
     for i in lo.max(inputs)..hi {
         let n = &mut nodes[i];
         vals[i] = match prog[i] {
