@@ -7,7 +7,7 @@ use smallvec::SmallVec;
 use std::cell::RefCell;
 use std::panic::Location;
 
-/// A Wengert list: the record of every operation on its [`Var`]s.
+/// A Wengert list: the record of every operation on its [`Var`](crate::Var)s.
 ///
 /// Nodes are appended as operations run, so **parents always precede children**: an
 /// operand's id is smaller than its result's (within each of the scalar and tensor lists,
@@ -138,7 +138,7 @@ impl<T: Real> Tape<T> {
     /// Forgets every node but keeps the memory, so that a loop that records a fresh graph
     /// each step allocates nothing once warm. Anomaly mode stays as it was.
     ///
-    /// Taking `&mut self` guarantees that no [`Var`] of the old graph is still alive.
+    /// Taking `&mut self` guarantees that no [`Var`](crate::Var) of the old graph is still alive.
     pub fn clear(&mut self) {
         let s = self.inner.get_mut();
         s.nodes.clear();
