@@ -7,7 +7,7 @@
 //! no allocation per element. A reduction over all elements is the view `(1, numel, 1)`.
 use crate::Axis;
 use smallvec::SmallVec;
-use wengert_tape::{Error, ErrorKind, Real, Shape};
+use wengert_tape::{Error, ErrorKind, Real, Shape, Var};
 
 /// The `(outer, len, inner)` view of a shape around one axis (or around all elements).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,6 +104,28 @@ pub(crate) fn check_nonempty(
         ),
     };
     Err(Error::here(ErrorKind::InvalidArgument { op, reason }))
+}
+
+/// The checks a reduction without an identity makes before recording: `axis` exists and its
+/// lanes are nonempty. Returns the axis index and the output shape, or `None` when `x` is a
+/// scalar `Var` reduced over all elements, which is its own result.
+#[track_caller]
+pub(crate) fn check_nonempty_reduction<T: Real>(
+    op: &'static str,
+    x: Var<'_, T>,
+    axis: Option<Axis>,
+) -> Result<Option<(Option<usize>, Shape)>, Error> {
+    let shape = x.shape();
+    let (axis, out_shape) = match axis {
+        None if !x.is_tensor() => return Ok(None),
+        None => (None, Shape::scalar()),
+        Some(a) => {
+            let a = check_axis(op, &shape, a)?;
+            (Some(a), reduced_shape(&shape, a))
+        }
+    };
+    check_nonempty(op, &shape, axis)?;
+    Ok(Some((axis, out_shape)))
 }
 
 /// Checks that an inverse temperature β is positive and finite.

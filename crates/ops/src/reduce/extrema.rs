@@ -3,9 +3,9 @@
 //!
 //! Ties go to the first index (the lowest along the axis, row-major for a full reduction),
 //! as in numpy and PyTorch's `argmax`. NaN propagates: the first NaN of a lane is selected.
-use super::axis::{check_axis, check_nonempty, or_panic, reduced_shape, Lanes};
+use super::axis::{check_axis, check_nonempty, check_nonempty_reduction, or_panic, Lanes};
 use crate::Axis;
-use wengert_tape::{Error, Op, Real, Shape, TensorRef, Var};
+use wengert_tape::{Error, Op, Real, TensorRef, Var};
 
 /// Whether `x` replaces the current best `b`: strictly better (so ties keep the first), or
 /// the first NaN.
@@ -102,16 +102,9 @@ fn try_extremum<'t, T: Real>(
         (true, false) => "min",
         (true, true) => "min_axis",
     };
-    let shape = x.shape();
-    let (axis, out_shape) = match axis {
-        None if !x.is_tensor() => return Ok(x),
-        None => (None, Shape::scalar()),
-        Some(a) => {
-            let a = check_axis(name, &shape, a)?;
-            (Some(a), reduced_shape(&shape, a))
-        }
+    let Some((axis, out_shape)) = check_nonempty_reduction(name, x, axis)? else {
+        return Ok(x);
     };
-    check_nonempty(name, &shape, axis)?;
     let op = ExtremumOp {
         axis,
         min,

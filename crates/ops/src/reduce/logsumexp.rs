@@ -1,8 +1,8 @@
 //! Log-sum-exp, over all elements or along one axis, and the scaled form shared with
 //! [`logsum`](super::logsum()).
-use super::axis::{check_axis, check_nonempty, or_panic, reduced_shape, scratch, Lanes};
+use super::axis::{check_nonempty_reduction, or_panic, scratch, Lanes};
 use crate::Axis;
-use wengert_tape::{Error, Op, Real, Shape, TensorRef, Var};
+use wengert_tape::{Error, Op, Real, TensorRef, Var};
 
 /// The scaled log-sum-exp `yᵢ = (1/s) ln Σₖ exp(s · x₍ₖ,ᵢ₎)`, `s ≠ 0`, along an axis
 /// (`Some`) or over all elements (`None`): `s = 1` is logsumexp, `s = −β` is logsum.
@@ -98,17 +98,10 @@ pub(crate) fn try_scaled_lse<'t, T: Real>(
     s: T,
     name: &'static str,
 ) -> Result<Var<'t, T>, Error> {
-    let shape = x.shape();
-    let (axis, out_shape) = match axis {
+    let Some((axis, out_shape)) = check_nonempty_reduction(name, x, axis)? else {
         // One element: (1/s) ln exp(s x) = x.
-        None if !x.is_tensor() => return Ok(x),
-        None => (None, Shape::scalar()),
-        Some(a) => {
-            let a = check_axis(name, &shape, a)?;
-            (Some(a), reduced_shape(&shape, a))
-        }
+        return Ok(x);
     };
-    check_nonempty(name, &shape, axis)?;
     let op = ScaledLse { axis, s, name };
     Ok(x.tape().record_op(op, &[x], out_shape))
 }
