@@ -1,6 +1,6 @@
 //! Building and combining tensors: `one_hot`, `where_mask`, and the tutorial's `switch` and
 //! plus (`add_n`) modules.
-use super::strided::{check_index, invalid, same_tape};
+use super::strided::{add_into, check_index, invalid, same_tape};
 use wengert_tape::{Error, ErrorKind, Op, Real, Tape, TensorRef, Var};
 
 /// [`one_hot`], returning an error instead of panicking.
@@ -191,9 +191,7 @@ impl<T: Real> Op<T> for AddN {
         grad_out: &[T],
         grad_in: &mut [T],
     ) {
-        for (gi, &g) in grad_in.iter_mut().zip(grad_out) {
-            *gi += g;
-        }
+        add_into(grad_in, grad_out);
     }
 }
 

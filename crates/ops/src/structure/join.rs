@@ -4,7 +4,7 @@
 //! inner)` around the axis, input `i` fills positions `offᵢ..offᵢ + lenᵢ`. The VJP of input
 //! `i` reads the same positions of the cotangent back. `stack` is `concat` of the inputs seen
 //! with a new axis of length 1.
-use super::strided::{check_axis, invalid, same_tape};
+use super::strided::{add_into, check_axis, invalid, same_tape};
 use crate::Axis;
 use smallvec::SmallVec;
 use wengert_tape::{Error, ErrorKind, Op, Real, Shape, TensorRef, Var};
@@ -55,9 +55,7 @@ impl<T: Real> Op<T> for Concat {
         grad_in: &mut [T],
     ) {
         self.blocks(Some(input), |_, s, d, n| {
-            for (gi, &g) in grad_in[s..s + n].iter_mut().zip(&grad_out[d..d + n]) {
-                *gi += g;
-            }
+            add_into(&mut grad_in[s..s + n], &grad_out[d..d + n]);
         });
     }
 }

@@ -1,6 +1,6 @@
 //! Changing the shape without changing the elements (`reshape`, `flatten`), and stretching
 //! axes of length 1 (`broadcast_to`).
-use super::strided::for_each_strided;
+use super::strided::{add_into, for_each_strided};
 use smallvec::SmallVec;
 use std::panic::Location;
 use wengert_tape::{Error, ErrorKind, Op, Real, Shape, TensorRef, Var};
@@ -27,9 +27,7 @@ impl<T: Real> Op<T> for Reshape {
         grad_out: &[T],
         grad_in: &mut [T],
     ) {
-        for (gi, &g) in grad_in.iter_mut().zip(grad_out) {
-            *gi += g;
-        }
+        add_into(grad_in, grad_out);
     }
 }
 

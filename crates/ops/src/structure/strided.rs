@@ -44,6 +44,15 @@ pub(crate) fn for_each_strided(dims: &[usize], strides: &[usize], mut f: impl Fn
     }
 }
 
+/// `dst[i] += src[i]`: the VJP of every op that moves elements without changing them
+/// (reshape, add_n, and each block of a take or a concat).
+pub(crate) fn add_into<T: Real>(dst: &mut [T], src: &[T]) {
+    debug_assert_eq!(dst.len(), src.len());
+    for (d, &s) in dst.iter_mut().zip(src) {
+        *d += s;
+    }
+}
+
 /// The `(outer, len, inner)` view of `shape` around `axis`: element `(o, k, i)` lives at
 /// `(o·len + k)·inner + i`.
 pub(crate) fn lanes(shape: &[usize], axis: usize) -> (usize, usize, usize) {

@@ -4,7 +4,7 @@
 //! Each is a gather `Y = X[.., idx, ..]`; its VJP is the matching scatter-add
 //! `∂L/∂X[.., idx_j, ..] += ∂L/∂Y[.., j, ..]`, so a repeated index accumulates and an
 //! element never taken gets gradient 0.
-use super::strided::{check_axis, check_index, invalid, lanes};
+use super::strided::{add_into, check_axis, check_index, invalid, lanes};
 use crate::Axis;
 use smallvec::SmallVec;
 use wengert_tape::{Error, Op, Real, Shape, TensorRef, Var};
@@ -68,11 +68,7 @@ impl<T: Real> Op<T> for Take {
         grad_out: &[T],
         grad_in: &mut [T],
     ) {
-        self.blocks(|s, d, n| {
-            for (gi, &g) in grad_in[s..s + n].iter_mut().zip(&grad_out[d..d + n]) {
-                *gi += g;
-            }
-        });
+        self.blocks(|s, d, n| add_into(&mut grad_in[s..s + n], &grad_out[d..d + n]));
     }
 }
 
