@@ -2,7 +2,7 @@
 use super::constant;
 use crate::energy::Energy;
 use crate::init::{normal, Rng};
-use wengert_tape::{Error, ErrorKind, ParamStore, Real, Tape, Tensor};
+use wengert_tape::{Bound, Error, ErrorKind, ParamStore, Real, Tape, Tensor, Var};
 
 /// Step size, iteration cap and tolerance of gradient-descent inference.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -47,12 +47,25 @@ pub(crate) fn energy_grad<T: Real>(
     x: &Tensor<T>,
     y: &Tensor<T>,
 ) -> (T, Vec<T>) {
+    value_grad_at(store, tape, y, |p, yv| {
+        model.energy(p, constant(yv.tape(), x), yv)
+    })
+}
+
+/// `f(params, v)` and its gradient in `v`, with `v` a tensor leaf holding `at`, recorded on
+/// `tape` (cleared afterwards) with the parameters of `store` bound.
+pub(crate) fn value_grad_at<T: Real>(
+    store: &ParamStore<T>,
+    tape: &mut Tape<T>,
+    at: &Tensor<T>,
+    f: impl for<'t, 's> FnOnce(&Bound<'t, 's, T>, Var<'t, T>) -> Var<'t, T>,
+) -> (T, Vec<T>) {
     let out = {
         let p = store.bind(tape);
-        let yv = tape.tensor(y.shape().clone(), y.data().to_vec());
-        let e = model.energy(&p, constant(tape, x), yv);
+        let v = tape.tensor(at.shape().clone(), at.data().to_vec());
+        let e = f(&p, v);
         let g = tape.backward(e);
-        (e.value(), g.to_vec(yv))
+        (e.value(), g.to_vec(v))
     };
     tape.clear();
     out

@@ -1,7 +1,7 @@
 //! Minimisation over a latent variable: enumeration for discrete `Z`, gradient descent for
 //! continuous `Z`.
 use super::constant;
-use super::gd::{gd_loop, Descent, GdOptions};
+use super::gd::{gd_loop, value_grad_at, Descent, GdOptions};
 use crate::energy::LatentEnergy;
 use wengert_ops::prelude::*;
 use wengert_ops::structure::stack;
@@ -109,15 +109,10 @@ pub fn try_descend_z<T: Real>(
     let loc = std::panic::Location::caller();
     let mut tape = Tape::new();
     let mut eval = |z: &Tensor<T>| {
-        let out = {
-            let p = store.bind(&tape);
-            let zv = tape.tensor(z.shape().clone(), z.data().to_vec());
-            let e = model.energy_z(&p, constant(&tape, x), constant(&tape, y), zv);
-            let g = tape.backward(e);
-            (e.value(), g.to_vec(zv))
-        };
-        tape.clear();
-        out
+        value_grad_at(store, &mut tape, z, |p, zv| {
+            let tape = zv.tape();
+            model.energy_z(p, constant(tape, x), constant(tape, y), zv)
+        })
     };
     let mut d = gd_loop("infer::descend_z", z0, opts, &mut eval).map_err(|e| e.at(loc))?;
     d.energy = eval(&d.y).0;
