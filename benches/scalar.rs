@@ -53,20 +53,11 @@ fn group(
         // read into a reused buffer.
         let mut tape = Tape::<f64>::new();
         let mut g = vec![0.0; n];
-        let wengert_grad = |tape: &mut Tape<f64>, x: &[f64], g: &mut [f64]| {
-            tape.clear();
-            let xs = tape.vars(x);
-            let y = tape_f(&xs);
-            let grads = tape.backward(y);
-            for (gi, &xi) in g.iter_mut().zip(&xs) {
-                *gi = grads[xi];
-            }
-        };
-        wengert_grad(&mut tape, &x, &mut g);
+        wengert_rev::grad(tape_f, &mut tape, &x, &mut g);
         check("wengert", &g, &want);
         group.bench_with_input(BenchmarkId::new("wengert", n), &x, |b, x| {
             b.iter(|| {
-                wengert_grad(&mut tape, black_box(x), &mut g);
+                wengert_rev::grad(tape_f, &mut tape, black_box(x), &mut g);
                 black_box(&g);
             })
         });

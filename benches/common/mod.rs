@@ -79,6 +79,24 @@ pub mod hand {
 /// wengert reverse mode: scalar `Var`s on a tape (methods from the ops crate).
 pub mod wengert_rev {
     use wengert::prelude::*;
+
+    /// The gradient of `f` at `x` into `g`: recorded on a reused `tape` (cleared first), one
+    /// backward sweep, read into the caller's buffer.
+    pub fn grad(
+        f: for<'t> fn(&[Var<'t, f64>]) -> Var<'t, f64>,
+        tape: &mut Tape<f64>,
+        x: &[f64],
+        g: &mut [f64],
+    ) {
+        tape.clear();
+        let xs = tape.vars(x);
+        let y = f(&xs);
+        let grads = tape.backward(y);
+        for (gi, &xi) in g.iter_mut().zip(&xs) {
+            *gi = grads[xi];
+        }
+    }
+
     pub fn rosen<'t>(x: &[Var<'t, f64>]) -> Var<'t, f64> {
         rosenbrock!(x)
     }
