@@ -6,12 +6,8 @@ use wengert_ops::prelude::*;
 use wengert_ops::reduce;
 use wengert_tape::{replay::Replay, ErrorKind, Tape, Tensor};
 
-fn close(a: &[f64], b: &[f64], tol: f64) {
-    assert_eq!(a.len(), b.len(), "{a:?} vs {b:?}");
-    for (x, y) in a.iter().zip(b) {
-        assert_abs_diff_eq!(*x, *y, epsilon = tol);
-    }
-}
+mod common;
+use common::close;
 
 #[test]
 fn sum_and_mean_of_all_elements() {

@@ -5,19 +5,10 @@ use approx::assert_abs_diff_eq;
 use proptest::prelude::*;
 use wengert_ops::prelude::*;
 use wengert_tape::gradcheck::gradcheck;
-use wengert_tape::{Tape, Tensor};
+use wengert_tape::Tape;
 
-/// A random tensor of rank 1–3 (axes of length 1–4) with entries in [−3, 3], and an axis.
-fn tensor_and_axis() -> impl Strategy<Value = (Tensor<f64>, usize)> {
-    prop::collection::vec(1usize..=4, 1..=3).prop_flat_map(|dims| {
-        let n: usize = dims.iter().product();
-        let rank = dims.len();
-        (
-            prop::collection::vec(-3.0f64..3.0, n).prop_map(move |v| Tensor::new(dims.clone(), v)),
-            0..rank,
-        )
-    })
-}
+mod common;
+use common::tensor_and_axis;
 
 fn cfg() -> ProptestConfig {
     ProptestConfig::with_cases(40)

@@ -6,14 +6,10 @@ use approx::assert_abs_diff_eq;
 use proptest::prelude::*;
 use wengert_ops::prelude::*;
 use wengert_tape::gradcheck::gradcheck;
-use wengert_tape::{ErrorKind, Tape, Tensor};
+use wengert_tape::{ErrorKind, Tape};
 
-fn close(a: &[f64], b: &[f64], tol: f64) {
-    assert_eq!(a.len(), b.len(), "{a:?} vs {b:?}");
-    for (x, y) in a.iter().zip(b) {
-        assert_abs_diff_eq!(*x, *y, epsilon = tol);
-    }
-}
+mod common;
+use common::{close, tensor_and_axis};
 
 /// The softmax of one lane, computed naively (fine for small entries).
 fn naive_softmax(v: &[f64]) -> Vec<f64> {
@@ -156,17 +152,6 @@ fn log_softmax_beta_panics_on_negative_beta() {
     let _ = tape
         .tensor([2], vec![1.0, 2.0])
         .log_softmax_beta(Axis(0), -1.0);
-}
-
-fn tensor_and_axis() -> impl Strategy<Value = (Tensor<f64>, usize)> {
-    prop::collection::vec(1usize..=4, 1..=3).prop_flat_map(|dims| {
-        let n: usize = dims.iter().product();
-        let rank = dims.len();
-        (
-            prop::collection::vec(-3.0f64..3.0, n).prop_map(move |v| Tensor::new(dims.clone(), v)),
-            0..rank,
-        )
-    })
 }
 
 /// Sums of `y` along `axis` of a tensor of shape `dims`.
