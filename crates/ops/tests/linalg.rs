@@ -202,7 +202,7 @@ fn error_messages_name_the_op_both_shapes_and_the_caller() {
     );
     let msg = a.try_transpose(Axis(0), Axis(2)).unwrap_err().to_string();
     assert!(
-        msg.contains("transpose: axis 2 is out of range for shape [2, 3]"),
+        msg.contains("transpose: axis 2 is out of range for a tensor of shape [2, 3]"),
         "{msg}"
     );
     assert!(msg.contains(file!()), "{msg}");

@@ -186,7 +186,7 @@ fn error_messages_name_the_op_the_shapes_and_the_caller() {
     );
     check(
         x.try_slice(Axis(2), 0..1),
-        "slice: axis 2 is out of range for shape [2, 3] (rank 2)",
+        "slice: axis 2 is out of range for a tensor of shape [2, 3] (rank 2)",
     );
     check(
         x.try_slice(Axis(1), 1..4),
@@ -230,7 +230,7 @@ fn error_messages_name_the_op_the_shapes_and_the_caller() {
     );
     check(
         try_stack(&[x], Axis(3)),
-        "stack: axis 3 is out of range for shape [2, 3]",
+        "stack: axis 3 is out of range for a tensor of shape [2, 3]",
     );
     check(
         try_one_hot(&tape, 3, &[0, 3]),

@@ -26,7 +26,7 @@
 use crate::Axis;
 use wengert_tape::{Error, Real, Var};
 
-mod axis;
+pub(crate) mod axis;
 mod extrema;
 mod logsum;
 mod logsumexp;

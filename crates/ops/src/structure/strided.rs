@@ -71,19 +71,10 @@ pub(crate) fn check_axis(
     axis: Axis,
     allow_end: bool,
 ) -> Result<usize, Error> {
-    let limit = shape.rank() + usize::from(allow_end);
-    if axis.0 < limit {
-        Ok(axis.0)
-    } else {
-        Err(Error::here(ErrorKind::InvalidArgument {
-            op,
-            reason: format!(
-                "axis {} is out of range for shape {shape} (rank {})",
-                axis.0,
-                shape.rank()
-            ),
-        }))
+    if allow_end && axis.0 == shape.rank() {
+        return Ok(axis.0);
     }
+    crate::reduce::axis::check_axis(op, shape, axis)
 }
 
 /// Checks that every `Var` was recorded on the tape of the first.
