@@ -53,16 +53,6 @@ pub(crate) fn add_into<T: Real>(dst: &mut [T], src: &[T]) {
     }
 }
 
-/// The `(outer, len, inner)` view of `shape` around `axis`: element `(o, k, i)` lives at
-/// `(o·len + k)·inner + i`.
-pub(crate) fn lanes(shape: &[usize], axis: usize) -> (usize, usize, usize) {
-    (
-        shape[..axis].iter().product(),
-        shape[axis],
-        shape[axis + 1..].iter().product(),
-    )
-}
-
 /// Checks that `axis` is an axis of `shape` (`allow_end`: or one past the last, for `stack`).
 #[track_caller]
 pub(crate) fn check_axis(

@@ -4,7 +4,8 @@
 //! Each is a gather `Y = X[.., idx, ..]`; its VJP is the matching scatter-add
 //! `∂L/∂X[.., idx_j, ..] += ∂L/∂Y[.., j, ..]`, so a repeated index accumulates and an
 //! element never taken gets gradient 0.
-use super::strided::{add_into, check_axis, check_index, invalid, lanes};
+use super::strided::{add_into, check_axis, check_index, invalid};
+use crate::reduce::axis::Lanes;
 use crate::Axis;
 use smallvec::SmallVec;
 use wengert_tape::{Error, Op, Real, Shape, TensorRef, Var};
@@ -83,7 +84,7 @@ fn record<'t, T: Real>(
     pos: Positions,
     keep_axis: bool,
 ) -> Var<'t, T> {
-    let (outer, len, inner) = lanes(shape, axis);
+    let Lanes { outer, len, inner } = Lanes::new(shape, Some(axis));
     let count = match &pos {
         Positions::Range { count, .. } => *count,
         Positions::List(idx) => idx.len(),
