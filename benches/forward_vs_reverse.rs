@@ -107,12 +107,7 @@ fn run(c: &mut Criterion, f: &Fns) {
 
         let rtape = reverse::Tape::new();
         let rev_f = f.rev;
-        let reverse_grad = |x: &[f64]| {
-            use reverse::Gradient;
-            rtape.clear();
-            let xs = rtape.add_vars(x);
-            rev_f(&xs).grad().wrt(&xs)
-        };
+        let reverse_grad = |x: &[f64]| reverse_crate::grad(rev_f, &rtape, x);
         check("reverse", &reverse_grad(&x), &want);
         group.bench_with_input(BenchmarkId::new("reverse", n), &x, |b, x| {
             b.iter(|| black_box(reverse_grad(black_box(x))))

@@ -65,12 +65,7 @@ fn group(
         // reverse 0.2: its tape has no capacity-keeping clear-and-reuse beyond `clear()`;
         // `grad()` allocates one adjoint per node, `wrt` the result vector.
         let rtape = reverse::Tape::new();
-        let reverse_grad = |x: &[f64]| {
-            use reverse::Gradient;
-            rtape.clear();
-            let xs = rtape.add_vars(x);
-            rev_f(&xs).grad().wrt(&xs)
-        };
+        let reverse_grad = |x: &[f64]| reverse_crate::grad(rev_f, &rtape, x);
         check("reverse", &reverse_grad(&x), &want);
         group.bench_with_input(BenchmarkId::new("reverse", n), &x, |b, x| {
             b.iter(|| black_box(reverse_grad(black_box(x))))

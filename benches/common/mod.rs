@@ -131,7 +131,16 @@ pub mod wengert_dualvec {
 
 /// The `reverse` crate (0.2): scalar tape, two parents per node.
 pub mod reverse_crate {
-    use reverse::Var;
+    use reverse::{Gradient, Tape, Var};
+
+    /// The gradient of `f` at `x`: recorded on `tape` (cleared first); `grad()` allocates one
+    /// adjoint per node and `wrt` the result vector (reverse 0.2 has no buffer reuse).
+    pub fn grad(f: for<'a> fn(&[Var<'a>]) -> Var<'a>, tape: &Tape, x: &[f64]) -> Vec<f64> {
+        tape.clear();
+        let xs = tape.add_vars(x);
+        f(&xs).grad().wrt(&xs)
+    }
+
     pub fn rosen<'a>(x: &[Var<'a>]) -> Var<'a> {
         rosenbrock!(x)
     }
