@@ -25,7 +25,10 @@ use crate::{Real, Tensor, Var};
 use smallvec::SmallVec;
 
 /// How to recompute one scalar node (and its partials) from its operands.
-#[derive(Clone, Copy)]
+///
+/// The rare wide forms are boxed so that the common ones (the tape's arithmetic, unary maps)
+/// stay 24 bytes: replay streams through this list once per evaluation.
+#[derive(Clone)]
 pub(crate) enum Instr<T> {
     Leaf(T),
     Detach(u32),
@@ -34,18 +37,8 @@ pub(crate) enum Instr<T> {
         f: fn(T) -> T,
         df: fn(T, T) -> T,
     },
-    MapParam {
-        a: u32,
-        p: T,
-        f: fn(T, T) -> T,
-        df: fn(T, T, T) -> T,
-    },
-    Zip {
-        a: Src<T>,
-        b: Src<T>,
-        f: fn(T, T) -> T,
-        d: fn(T, T, T) -> (T, T),
-    },
+    MapParam(Box<MapParamInstr<T>>),
+    Zip(Box<ZipInstr<T>>),
     FromTensor {
         t: u32,
         elem: usize,
@@ -63,6 +56,24 @@ pub(crate) enum Instr<T> {
         a: u32,
         b: u32,
     },
+}
+
+/// `f(x, p)` with a constant parameter.
+#[derive(Clone)]
+pub(crate) struct MapParamInstr<T> {
+    pub a: u32,
+    pub p: T,
+    pub f: fn(T, T) -> T,
+    pub df: fn(T, T, T) -> T,
+}
+
+/// A binary function other than the tape's arithmetic.
+#[derive(Clone)]
+pub(crate) struct ZipInstr<T> {
+    pub a: Src<T>,
+    pub b: Src<T>,
+    pub f: fn(T, T) -> T,
+    pub d: fn(T, T, T) -> (T, T),
 }
 
 /// The tape's own arithmetic, replayed inline. `RSub`, `RDiv` put the constant on the left.
@@ -358,22 +369,24 @@ fn run_scalars<T: Real>(s: &mut Inner<T>, vals: &mut [T], lo: usize, hi: usize, 
     let (nodes, tvals, tnodes) = (&mut s.nodes, &s.tvals, &s.tnodes);
     for i in lo.max(inputs)..hi {
         let n = &mut nodes[i];
-        vals[i] = match prog[i] {
-            Instr::Leaf(x) => x,
-            Instr::Detach(a) => vals[a as usize],
-            Instr::Map { a, f, df } => {
+        vals[i] = match &prog[i] {
+            &Instr::Leaf(x) => x,
+            &Instr::Detach(a) => vals[a as usize],
+            &Instr::Map { a, f, df } => {
                 let x = vals[a as usize];
                 let y = f(x);
                 n.wa = df(x, y);
                 y
             }
-            Instr::MapParam { a, p, f, df } => {
+            Instr::MapParam(m) => {
+                let MapParamInstr { a, p, f, df } = **m;
                 let x = vals[a as usize];
                 let y = f(x, p);
                 n.wa = df(x, p, y);
                 y
             }
-            Instr::Zip { a, b, f, d } => {
+            Instr::Zip(z) => {
+                let ZipInstr { a, b, f, d } = **z;
                 let (x, z) = (a.get(vals), b.get(vals));
                 let y = f(x, z);
                 let (da, db) = d(x, z, y);
@@ -385,13 +398,13 @@ fn run_scalars<T: Real>(s: &mut Inner<T>, vals: &mut [T], lo: usize, hi: usize, 
                 }
                 y
             }
-            Instr::FromTensor { t, elem } => tvals[tnodes[t as usize].off + elem],
-            Instr::Arith1 { op, a, c } => {
+            &Instr::FromTensor { t, elem } => tvals[tnodes[t as usize].off + elem],
+            &Instr::Arith1 { op, a, c } => {
                 let (y, w) = op.one(vals[a as usize], c);
                 n.wa = w;
                 y
             }
-            Instr::Arith2 { op, a, b } => {
+            &Instr::Arith2 { op, a, b } => {
                 let (y, wa, wb) = op.two(vals[a as usize], vals[b as usize]);
                 (n.wa, n.wb) = (wa, wb);
                 y

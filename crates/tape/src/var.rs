@@ -2,7 +2,7 @@ use crate::arith::{AddFn, DivFn, MulFn, SubFn};
 use crate::elementwise::{MapOp, MapParamOp, ZipOp};
 use crate::id::NodeId;
 use crate::op::{Binary, Unary};
-use crate::replay::{Arith, Instr, Src};
+use crate::replay::{Arith, Instr, MapParamInstr, Src, ZipInstr};
 use crate::shape::{broadcast_shapes, Shape};
 use crate::tape::{TKind, Tape};
 use crate::tensor::Tensor;
@@ -278,12 +278,12 @@ impl<'t, T: Real> Var<'t, T> {
                     a: self.id.raw(),
                     c: p,
                 },
-                None => Instr::MapParam {
+                None => Instr::MapParam(Box::new(MapParamInstr {
                     a: self.id.raw(),
                     p,
                     f,
                     df,
-                },
+                })),
             });
         Var {
             tape: self.tape,
@@ -419,11 +419,11 @@ fn zip_instr<T: Real, B: Binary<T>>(ia: NodeId, a: T, ib: NodeId, b: T) -> Instr
             a: ib.raw(),
             c: a,
         },
-        _ => Instr::Zip {
+        _ => Instr::Zip(Box::new(ZipInstr {
             a: Src::of(ia, a),
             b: Src::of(ib, b),
             f: B::f,
             d: B::d,
-        },
+        })),
     }
 }
