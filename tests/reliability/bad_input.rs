@@ -203,7 +203,7 @@ fn beta_must_be_positive() {
             err.kind(),
             ErrorKind::InvalidArgument { op: "logsum", .. }
         ));
-        assert!(msg.contains("β must be positive and finite"), "{msg}");
+        assert!(msg.contains("β must be finite and > 0"), "{msg}");
         assert!(msg.contains(&at(file!(), line)), "{msg}");
 
         let line = line!() + 1;
@@ -219,7 +219,7 @@ fn beta_must_be_positive() {
         let err = infer::try_gibbs(&[1.0, 2.0], beta).unwrap_err();
         let msg = err.to_string();
         assert!(
-            msg.contains("infer::gibbs: beta must be finite and > 0"),
+            msg.contains("infer::gibbs: β must be finite and > 0"),
             "{msg}"
         );
         assert!(msg.contains(&at(file!(), line)), "{msg}");

@@ -185,7 +185,7 @@ fn beta_and_empty_set_errors() {
     for beta in [0.0, -1.0, f64::NAN, f64::INFINITY] {
         let err = infer::try_free_energy(&[1.0], beta).unwrap_err();
         assert!(
-            err.to_string().contains("beta must be finite and > 0"),
+            err.to_string().contains("β must be finite and > 0"),
             "{err}"
         );
         assert!(infer::try_gibbs(&[1.0], beta).is_err());

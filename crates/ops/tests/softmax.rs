@@ -135,7 +135,7 @@ fn errors_for_bad_axes_and_betas() {
         let e = x.try_softmax_beta(Axis(0), beta).unwrap_err();
         assert!(
             e.to_string()
-                .contains("softmax_beta: β must be positive and finite"),
+                .contains("softmax_beta: β must be finite and > 0"),
             "{e}"
         );
         assert!(x.try_log_softmax_beta(Axis(1), beta).is_err());
@@ -146,7 +146,7 @@ fn errors_for_bad_axes_and_betas() {
 }
 
 #[test]
-#[should_panic(expected = "log_softmax_beta: β must be positive and finite, got -1")]
+#[should_panic(expected = "log_softmax_beta: β must be finite and > 0, got -1")]
 fn log_softmax_beta_panics_on_negative_beta() {
     let tape = Tape::<f64>::new();
     let _ = tape

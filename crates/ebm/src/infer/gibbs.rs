@@ -6,7 +6,7 @@ fn check<T: Real>(op: &'static str, energies: &[T], beta: T) -> Result<T, Error>
     if !(beta.is_finite() && beta > T::zero()) {
         return Err(Error::here(ErrorKind::InvalidArgument {
             op,
-            reason: format!("beta must be finite and > 0, got {beta}"),
+            reason: format!("β must be finite and > 0, got {beta}"),
         }));
     }
     if energies.is_empty() {

@@ -130,7 +130,7 @@ fn check_beta<T: Real>(op: &'static str, beta: T) -> Result<(), Error> {
     }
     Err(Error::here(ErrorKind::InvalidArgument {
         op,
-        reason: format!("β = {beta} must be finite and > 0"),
+        reason: format!("β must be finite and > 0, got {beta}"),
     }))
 }
 

@@ -45,7 +45,7 @@ impl<T: Real> MixtureOfExperts<T> {
         );
         assert!(
             beta.is_finite() && beta > T::zero(),
-            "wengert: MixtureOfExperts::new: beta must be finite and > 0, got {beta}"
+            "wengert: MixtureOfExperts::new: β must be finite and > 0, got {beta}"
         );
         MixtureOfExperts {
             experts,

@@ -10,7 +10,7 @@ fn check_beta<T: Real>(op: &'static str, beta: T) -> Result<T, Error> {
     } else {
         Err(Error::here(ErrorKind::InvalidArgument {
             op,
-            reason: format!("beta must be finite and > 0, got {beta}"),
+            reason: format!("β must be finite and > 0, got {beta}"),
         }))
     }
 }

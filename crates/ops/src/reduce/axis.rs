@@ -136,7 +136,7 @@ pub(crate) fn check_beta<T: Real>(op: &'static str, beta: T) -> Result<(), Error
     } else {
         Err(Error::here(ErrorKind::InvalidArgument {
             op,
-            reason: format!("β must be positive and finite, got {beta}"),
+            reason: format!("β must be finite and > 0, got {beta}"),
         }))
     }
 }

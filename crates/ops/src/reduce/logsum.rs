@@ -48,7 +48,7 @@ pub fn logsum<'t, T: Real>(x: Var<'t, T>, beta: T) -> Var<'t, T> {
 /// let tape = wengert_tape::Tape::<f64>::new();
 /// let x = tape.tensor([2], vec![1.0, 2.0]);
 /// let e = try_logsum(x, 0.0).unwrap_err();
-/// assert!(e.to_string().contains("β must be positive"));
+/// assert!(e.to_string().contains("β must be finite and > 0"));
 /// ```
 #[track_caller]
 pub fn try_logsum<'t, T: Real>(x: Var<'t, T>, beta: T) -> Result<Var<'t, T>, Error> {
