@@ -164,6 +164,8 @@ pub struct Replay<T: Real> {
     scalar_inputs: usize,
     tensor_inputs: Vec<u32>,
     output: NodeId,
+    /// The output's recorded value, which is its value on every replay when it is constant.
+    constant: T,
     vals: Vec<T>,
 }
 
@@ -175,9 +177,10 @@ impl<T: Real> Replay<T> {
     {
         let tape = Tape::new();
         tape.set_program();
-        let output = {
+        let (output, constant) = {
             let xs = tape.vars(x);
-            f(&tape, &xs).id()
+            let y = f(&tape, &xs);
+            (y.id(), if y.is_tensor() { T::zero() } else { y.value() })
         };
         let n = tape.scalar_len();
         Replay {
@@ -185,6 +188,7 @@ impl<T: Real> Replay<T> {
             scalar_inputs: x.len(),
             tensor_inputs: Vec::new(),
             output,
+            constant,
             vals: vec![T::zero(); n],
         }
     }
@@ -205,13 +209,15 @@ impl<T: Real> Replay<T> {
     {
         let tape = Tape::new();
         tape.set_program();
-        let (output, tensor_inputs) = {
+        let (output, constant, tensor_inputs) = {
             let xs: Vec<_> = x
                 .iter()
                 .map(|t| tape.tensor(t.shape().clone(), t.data().to_vec()))
                 .collect();
             let ids = xs.iter().map(|v| v.id().index() as u32).collect();
-            (f(&tape, &xs).id(), ids)
+            let y = f(&tape, &xs);
+            let constant = if y.is_tensor() { T::zero() } else { y.value() };
+            (y.id(), constant, ids)
         };
         let n = tape.scalar_len();
         Replay {
@@ -219,6 +225,7 @@ impl<T: Real> Replay<T> {
             scalar_inputs: 0,
             tensor_inputs,
             output,
+            constant,
             vals: vec![T::zero(); n],
         }
     }
@@ -318,8 +325,7 @@ impl<T: Real> Replay<T> {
         if id.is_tensor() {
             Var::from_parts(&self.tape, id, T::zero()).value()
         } else if id.is_const() {
-            // A constant output: its value was never recorded, so replay a Var's value.
-            T::nan()
+            self.constant
         } else {
             self.vals[id.index()]
         }

@@ -212,3 +212,15 @@ fn tensor_detach_is_recomputed_but_stops_gradients() {
     assert_eq!(v, 25.0); // currently 3·1 + 4·2 = 11: the recorded [1, 2]
     assert_eq!(g[0].data(), &[3.0, 4.0]); // currently [1, 2]
 }
+
+/// A function whose output does not depend on its inputs replays to its recorded value with a
+/// zero gradient (not NaN).
+#[test]
+fn constant_output_replays_its_value() {
+    use wengert_tape::replay::Replay;
+    let mut f = Replay::record(&[1.0], |tape, _| tape.constant(2.5) * 2.0);
+    let mut g = [7.0];
+    assert_eq!(f.value_and_grad(&[3.0], &mut g), 5.0);
+    assert_eq!(g, [0.0]);
+    assert_eq!(f.value(&[-1.0]), 5.0);
+}
