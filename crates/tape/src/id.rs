@@ -24,17 +24,9 @@ impl NodeId {
     /// The largest number of nodes of one kind a tape can hold.
     pub const MAX_NODES: usize = (TENSOR_BIT - 1) as usize;
 
-    pub(crate) fn scalar(i: usize) -> NodeId {
-        assert!(
-            i < Self::MAX_NODES,
-            "wengert: the tape is full ({i} scalar nodes)"
-        );
-        NodeId(i as u32)
-    }
-
-    /// `scalar(i)` for the recording fast path: the check is one compare, the panic cold.
+    /// The id of scalar node `i`; the check is one compare, the panic cold.
     #[inline(always)]
-    pub(crate) fn scalar_fast(i: usize) -> NodeId {
+    pub(crate) fn scalar(i: usize) -> NodeId {
         if i >= Self::MAX_NODES {
             full(i)
         }

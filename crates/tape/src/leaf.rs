@@ -98,6 +98,6 @@ impl<T: Real> Tape<T> {
         if s.hooks {
             s.hook(Instr::Leaf(x), "var", x);
         }
-        NodeId::scalar_fast(i)
+        NodeId::scalar(i)
     }
 }

@@ -237,7 +237,7 @@ impl<T: Real> Tape<T> {
         if s.hooks {
             s.hook(instr(), name, val);
         }
-        NodeId::scalar_fast(i)
+        NodeId::scalar(i)
     }
 
     /// Records a scalar node with operands `a` and `b` (a constant one is left out).
@@ -272,7 +272,7 @@ impl<T: Real> Tape<T> {
         if s.hooks {
             s.hook(instr(), name, val);
         }
-        NodeId::scalar_fast(i)
+        NodeId::scalar(i)
     }
 }
 
