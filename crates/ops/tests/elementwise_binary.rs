@@ -1,6 +1,6 @@
 //! Parameterised and binary elementwise ops: `powi`, `powf`, `pow`, `maximum`, `minimum`,
 //! `clamp`: literals, finite differences, broadcasting, ties, errors, scalar = tensor path.
-use approx::assert_relative_eq;
+use approx::{assert_relative_eq, relative_eq};
 use proptest::prelude::*;
 use wengert_ops::elementwise as ew;
 use wengert_ops::prelude::*;
@@ -328,15 +328,17 @@ proptest! {
             let (ta, tb) = (tape.tensor([1], vec![a]), tape.tensor([1], vec![b]));
             let yt = op(ta, tb);
             let g = tape.backward(yt);
+            // Values agree bit for bit; derivatives to rounding, because the scalar path
+            // multiplies a chain's partials at record time (folding), in another order.
             prop_assert_eq!(y.to_bits(), yt.value().to_bits());
-            prop_assert_eq!(da.to_bits(), g.wrt(ta)[0].to_bits());
-            prop_assert_eq!(db.to_bits(), g.wrt(tb)[0].to_bits());
+            prop_assert!(relative_eq!(da, g.wrt(ta)[0], max_relative = 1e-14));
+            prop_assert!(relative_eq!(db, g.wrt(tb)[0], max_relative = 1e-14));
         }
         let tape = Tape::new();
         let (s, t) = (tape.var(a), tape.tensor([], vec![a]));
         let (ys, yt) = (s.powi(n), t.powi(n));
         prop_assume!(ys.value().is_finite());
         prop_assert_eq!(ys.value(), yt.value());
-        prop_assert_eq!(tape.backward(ys)[s], tape.backward(yt)[t]);
+        prop_assert!(relative_eq!(tape.backward(ys)[s], tape.backward(yt)[t], max_relative = 1e-14));
     }
 }

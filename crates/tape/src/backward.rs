@@ -1,5 +1,4 @@
 //! The backward sweep: one reverse pass over the tape, accumulating adjoints.
-use crate::id::NodeId;
 use crate::op::TensorRef;
 use crate::tape::{Inner, SNode, TKind, Tape};
 use crate::{Error, ErrorKind, Real, Var};
@@ -43,10 +42,18 @@ impl<T: Real> std::fmt::Debug for Grads<'_, T> {
 
 impl<'t, T: Real> Grads<'t, T> {
     /// The gradient with respect to `v`, as a slice of its elements (length 1 for a scalar).
+    ///
+    /// # Panics
+    /// If `v` is a folded intermediate (see [`Var`]): it has no node, and its operand's
+    /// adjoint is not its gradient. [`Var::retain_grad`] gives it one.
+    #[track_caller]
     pub fn wrt(&self, v: Var<'t, T>) -> &[T] {
         let id = v.id();
         if id.is_const() {
             return std::slice::from_ref(&self.zero);
+        }
+        if !v.owns_node() {
+            folded_grad();
         }
         if !id.is_tensor() {
             return std::slice::from_ref(&self.sadj[id.index()]);
@@ -62,6 +69,16 @@ impl<'t, T: Real> Grads<'t, T> {
     pub fn to_vec(&self, v: Var<'t, T>) -> Vec<T> {
         self.wrt(v).to_vec()
     }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn folded_grad() -> ! {
+    panic!(
+        "wengert: grads[v]: v was folded into its operand's node (a one-operand result has no \
+         node of its own); call v.retain_grad() before using v to read its gradient"
+    )
 }
 
 impl<'t, T: Real> Index<Var<'t, T>> for Grads<'t, T> {
@@ -162,14 +179,14 @@ impl<T: Real> Tape<T> {
             Ok(())
         };
         let mut res = checked.and_then(|_| {
-            seed(s, &mut sadj, &mut tadj, y.id(), cotangent);
+            seed(s, &mut sadj, &mut tadj, y, cotangent);
             sweep_all(s, &mut sadj, &mut tadj, s.debug.is_some())
         });
         // The fast sweep multiplies without looking; only a non-finite value can make that
         // differ from the exact rules (0·∞ on a padding self-edge or an unreached node), and
         // such a value survives into the adjoints, so one scan decides whether to redo.
         if res.is_ok() && s.debug.is_none() && sadj.iter().filter(|g| !g.is_finite()).count() > 0 {
-            seed(s, &mut sadj, &mut tadj, y.id(), cotangent);
+            seed(s, &mut sadj, &mut tadj, y, cotangent);
             res = sweep_all(s, &mut sadj, &mut tadj, true);
         }
         drop(g);
@@ -183,7 +200,8 @@ impl<T: Real> Tape<T> {
     }
 }
 
-fn seed<T: Real>(s: &Inner<T>, sadj: &mut Vec<T>, tadj: &mut Vec<T>, id: NodeId, ct: &[T]) {
+fn seed<T: Real>(s: &Inner<T>, sadj: &mut Vec<T>, tadj: &mut Vec<T>, y: Var<'_, T>, ct: &[T]) {
+    let (id, (w, _)) = (y.id(), y.fold_parts());
     sadj.clear();
     sadj.resize(s.nodes.len(), T::zero());
     tadj.clear();
@@ -192,7 +210,7 @@ fn seed<T: Real>(s: &Inner<T>, sadj: &mut Vec<T>, tadj: &mut Vec<T>, id: NodeId,
         let off = s.tnodes[id.index()].off;
         tadj[off..off + ct.len()].copy_from_slice(ct);
     } else if !id.is_const() {
-        sadj[id.index()] = ct[0];
+        sadj[id.index()] += ct[0] * w; // y = w · node; added to 0 as every adjoint is
     }
 }
 

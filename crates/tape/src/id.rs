@@ -65,6 +65,11 @@ impl NodeId {
     pub(crate) fn raw(self) -> u32 {
         self.0
     }
+
+    #[inline(always)]
+    pub(crate) fn from_raw(r: u32) -> NodeId {
+        NodeId(r)
+    }
 }
 
 #[cold]

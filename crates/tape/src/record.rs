@@ -72,13 +72,14 @@ impl<T: Real> Tape<T> {
         if v.id().is_tensor() {
             return v.id().index() as u32;
         }
+        let id = self.materialize(v);
         let mut s = self.inner.borrow_mut();
         let off = s.tvals.len();
         s.tvals.push(v.value());
-        let (kind, grad) = if v.id().is_const() {
+        let (kind, grad) = if id.is_const() {
             (TKind::Leaf, false)
         } else {
-            (TKind::FromScalar(v.id().raw()), true)
+            (TKind::FromScalar(id.raw()), true)
         };
         s.push_tnode(
             off,

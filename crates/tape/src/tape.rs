@@ -4,7 +4,7 @@ use crate::replay::Instr;
 use crate::shape::Shape;
 use crate::Real;
 use smallvec::SmallVec;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::panic::Location;
 
 /// A Wengert list: the record of every operation on its [`Var`](crate::Var)s.
@@ -26,6 +26,10 @@ use std::panic::Location;
 /// ```
 pub struct Tape<T: Real> {
     pub(crate) inner: RefCell<Inner<T>>,
+    /// Whether one-operand operations fold into their operand's `Var` instead of recording
+    /// a node (see [`Var`](crate::Var)); off while replay or anomaly mode needs every node.
+    /// Outside the `RefCell` so that the fold path reads it without a borrow.
+    pub(crate) fold: Cell<bool>,
 }
 
 pub(crate) struct Inner<T: Real> {
@@ -117,6 +121,7 @@ impl<T: Real> Tape<T> {
                 debug: None,
                 pool: Vec::new(),
             }),
+            fold: Cell::new(true),
         }
     }
 
@@ -164,13 +169,14 @@ impl<T: Real> Tape<T> {
     }
 
     /// Bytes of tape used by the scalar nodes recorded so far: `8 + 2·size_of::<T>()` per
-    /// node (24 for `f64`, 16 for `f32`), whatever its number of operands.
+    /// node (24 for `f64`, 16 for `f32`), whatever its number of operands. One-operand
+    /// operations fold into their operand and take none (see [`Var`](crate::Var)).
     ///
     /// ```
     /// let tape = wengert_tape::Tape::<f64>::new();
-    /// let x = tape.var(1.0);
-    /// let _ = x * 3.0;
-    /// assert_eq!(tape.scalar_bytes(), 2 * 24); // the leaf, then the product
+    /// let (x, y) = (tape.var(1.0), tape.var(2.0));
+    /// let _ = (x * 3.0 - 1.0) * (2.0 / y); // only the product of x and y is a node
+    /// assert_eq!(tape.scalar_bytes(), 3 * 24); // two leaves, then the product
     /// ```
     pub fn scalar_bytes(&self) -> usize {
         self.inner.borrow().nodes.len() * std::mem::size_of::<SNode<T>>()
@@ -203,12 +209,54 @@ impl<T: Real> Tape<T> {
         let s = self.inner.get_mut();
         s.debug = if on { Some(Vec::new()) } else { None };
         s.hooks = s.debug.is_some() || s.program.is_some();
+        self.fold.set(!s.hooks);
     }
 
     pub(crate) fn set_program(&self) {
         let mut s = self.inner.borrow_mut();
         s.program = Some(Vec::new());
         s.hooks = true;
+        self.fold.set(false);
+    }
+
+    /// The node of `v` itself: for a folded scalar, a new one-operand node `w · node`.
+    #[track_caller]
+    pub(crate) fn materialize(&self, v: crate::Var<'_, T>) -> NodeId {
+        let (w, own) = v.fold_parts();
+        let id = v.id();
+        if own || id.is_const() || id.is_tensor() {
+            return id;
+        }
+        let mut s = self.inner.borrow_mut();
+        let i = s.nodes.len();
+        s.nodes.push(SNode {
+            a: id.raw(),
+            b: i as u32,
+            wa: w,
+            wb: T::zero(),
+        });
+        NodeId::scalar(i)
+    }
+
+    /// The id, ownership and weight of a one-operand result `y` with `d(y) = w · d(a)`:
+    /// folded into `a` (no node), or, when replay or anomaly mode is on, a node of its own.
+    #[inline(always)]
+    #[track_caller]
+    pub(crate) fn unary_parts(
+        &self,
+        a: NodeId,
+        w: T,
+        y: T,
+        name: &'static str,
+        instr: impl FnOnce() -> Instr<T>,
+    ) -> (NodeId, bool, T) {
+        if a.is_const() {
+            (NodeId::CONST, true, T::one())
+        } else if self.fold.get() {
+            (a, false, w)
+        } else {
+            (self.push1(a, w, y, name, instr), true, T::one())
+        }
     }
 
     /// Records a scalar node with one operand `a` (none when `a` is constant).

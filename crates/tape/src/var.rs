@@ -22,26 +22,91 @@ use std::fmt;
 /// assert_eq!(y.value(), 15.0);
 /// assert_eq!(tape.backward(y)[x], 8.0); // 2x + 2
 /// ```
+///
+/// # Folding
+/// A scalar `Var` stands for `w · node` plus a constant: an operation with one
+/// differentiable operand (`x.sin()`, `2.0 * x`, `x - 1.0`, `x * x`) records nothing and
+/// multiplies its local derivative into `w`, the chain rule applied as the value is computed
+/// (Adept's expression templates do the same within one statement). Only an operation of two
+/// distinct recorded operands appends a node, storing both partials already multiplied by the
+/// operands' `w`. A chain of unary functions therefore costs no tape at all.
+///
+/// The price: such a folded `Var` has no node of its own, so `grads[v]` panics for it (its
+/// operand's adjoint is not its gradient). Call [`Var::retain_grad`] on an intermediate
+/// *before* using it to read its gradient. Leaves and the results of two-operand
+/// operations always have nodes of their own. Replay and anomaly mode turn folding off.
 #[derive(Clone, Copy)]
+// `val` and `w` are kept apart: adjacent, LLVM loads them as one 16-byte vector right after
+// storing them as two 8-byte halves, a store-forwarding stall on every operation.
+#[repr(C)]
 pub struct Var<'t, T: Real> {
     tape: &'t Tape<T>,
-    id: NodeId,
     val: T,
+    /// The node id in the low 32 bits; bit 32 set when it is this value's own node (`w = 1`),
+    /// clear when folded. One 8-byte field: with a `u32` and a `bool` the padding between
+    /// them made every copy of a `Var` a byte-wise memcpy whose wide loads could not be
+    /// forwarded from the narrow stores just made (measured: 20 % of a recording loop).
+    tag: u64,
+    /// `d(self) = w · d(node id)`.
+    w: T,
+}
+
+const OWN: u64 = 1 << 32;
+
+#[inline(always)]
+fn tag(id: NodeId, own: bool) -> u64 {
+    id.raw() as u64 | if own { OWN } else { 0 }
 }
 
 impl<T: Real> fmt::Debug for Var<'_, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.id.is_tensor() {
-            write!(f, "Var({:?}, shape {})", self.id, self.shape())
+        if self.id().is_tensor() {
+            write!(f, "Var({:?}, shape {})", self.id(), self.shape())
         } else {
-            write!(f, "Var({:?}, {})", self.id, self.val)
+            write!(f, "Var({:?}, {})", self.id(), self.val)
         }
     }
 }
 
 impl<'t, T: Real> Var<'t, T> {
     pub(crate) fn from_parts(tape: &'t Tape<T>, id: NodeId, val: T) -> Self {
-        Var { tape, id, val }
+        Var {
+            tape,
+            val,
+            tag: tag(id, true),
+            w: T::one(),
+        }
+    }
+
+    /// The weight `w` of `d(self) = w · d(node)` (one unless folded) and whether the node is
+    /// this value's own.
+    pub(crate) fn fold_parts(&self) -> (T, bool) {
+        (self.w, self.tag & OWN != 0)
+    }
+
+    /// This value with a node of its own, so that its gradient can be read after a backward
+    /// sweep. A folded scalar gets a one-operand node (24 bytes for `f64`); a leaf, a
+    /// two-operand result, a constant or a tensor is returned as it is.
+    ///
+    /// Call it before the value is used: only uses of the returned `Var` reach its node.
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// let x = tape.var(3.0);
+    /// let h = (x * 2.0).retain_grad(); // h = 2x, with a node of its own
+    /// let y = h * h + x; // y = h² + x
+    /// let g = tape.backward(y);
+    /// assert_eq!(g[h], 12.0); // ∂y/∂h = 2h
+    /// assert_eq!(g[x], 25.0); // 2h·2 + 1
+    /// ```
+    #[track_caller]
+    pub fn retain_grad(self) -> Var<'t, T> {
+        Var::from_parts(self.tape, self.tape.materialize(self), self.val)
+    }
+
+    /// Whether reading this `Var`'s gradient is meaningful: false for a folded scalar.
+    pub(crate) fn owns_node(&self) -> bool {
+        self.tag & OWN != 0
     }
 
     /// The tape this `Var` is recorded on.
@@ -49,14 +114,15 @@ impl<'t, T: Real> Var<'t, T> {
         self.tape
     }
 
-    /// The node id.
+    /// The node id: for a folded scalar (see [`Var`]), the node its gradient flows into.
+    #[inline(always)]
     pub fn id(&self) -> NodeId {
-        self.id
+        NodeId::from_raw(self.tag as u32)
     }
 
     /// Whether this is a tensor (of any rank, rank 0 included) rather than a scalar node.
     pub fn is_tensor(&self) -> bool {
-        self.id.is_tensor()
+        self.id().is_tensor()
     }
 
     /// Whether gradients flow into this `Var` (false for constants and detached values).
@@ -67,17 +133,17 @@ impl<'t, T: Real> Var<'t, T> {
     /// assert!(!tape.var(1.0).detach().requires_grad());
     /// ```
     pub fn requires_grad(&self) -> bool {
-        if self.id.is_tensor() {
-            self.tape.inner.borrow().tnodes[self.id.index()].grad
+        if self.id().is_tensor() {
+            self.tape.inner.borrow().tnodes[self.id().index()].grad
         } else {
-            !self.id.is_const()
+            !self.id().is_const()
         }
     }
 
     /// The shape: `[]` for a scalar.
     pub fn shape(&self) -> Shape {
-        if self.id.is_tensor() {
-            self.tape.inner.borrow().tnodes[self.id.index()]
+        if self.id().is_tensor() {
+            self.tape.inner.borrow().tnodes[self.id().index()]
                 .shape
                 .clone()
         } else {
@@ -87,8 +153,8 @@ impl<'t, T: Real> Var<'t, T> {
 
     /// The number of elements.
     pub fn numel(&self) -> usize {
-        if self.id.is_tensor() {
-            self.tape.inner.borrow().tnodes[self.id.index()]
+        if self.id().is_tensor() {
+            self.tape.inner.borrow().tnodes[self.id().index()]
                 .shape
                 .numel()
         } else {
@@ -102,11 +168,11 @@ impl<'t, T: Real> Var<'t, T> {
     /// If this is a tensor with more than one element (use [`Var::to_vec`]).
     #[track_caller]
     pub fn value(&self) -> T {
-        if !self.id.is_tensor() {
+        if !self.id().is_tensor() {
             return self.val;
         }
         let s = self.tape.inner.borrow();
-        let n = &s.tnodes[self.id.index()];
+        let n = &s.tnodes[self.id().index()];
         assert!(
             n.shape.numel() == 1,
             "wengert: value: the tensor has shape {}; use to_vec",
@@ -127,11 +193,11 @@ impl<'t, T: Real> Var<'t, T> {
 
     /// Calls `f` with the elements, without copying.
     pub fn with_values<R>(&self, f: impl FnOnce(&[T]) -> R) -> R {
-        if !self.id.is_tensor() {
+        if !self.id().is_tensor() {
             return f(std::slice::from_ref(&self.val));
         }
         let s = self.tape.inner.borrow();
-        let n = &s.tnodes[self.id.index()];
+        let n = &s.tnodes[self.id().index()];
         f(&s.tvals[n.off..n.off + n.len()])
     }
 
@@ -160,12 +226,12 @@ impl<'t, T: Real> Var<'t, T> {
                 })
             );
         }
-        if !self.id.is_tensor() {
+        if !self.id().is_tensor() {
             return self;
         }
         let val = self.with_values(|v| v[i]);
         let mut s = self.tape.inner.borrow_mut();
-        let t = self.id.index() as u32;
+        let t = self.id().index() as u32;
         if !s.tnodes[t as usize].grad {
             return Var::from_parts(self.tape, NodeId::CONST, val);
         }
@@ -187,51 +253,38 @@ impl<'t, T: Real> Var<'t, T> {
     /// A copy through which no gradient flows (`stop_gradient`, `detach`).
     #[track_caller]
     pub fn detach(self) -> Var<'t, T> {
-        if self.id.is_tensor() {
+        if self.id().is_tensor() {
             // Recorded as an identity op whose node needs no gradient, so replay recomputes it.
             let shape = self.shape();
             let v = self
                 .tape
                 .record_op(crate::elementwise::DetachOp, &[self], shape);
-            self.tape.inner.borrow_mut().tnodes[v.id.index()].grad = false;
+            self.tape.inner.borrow_mut().tnodes[v.id().index()].grad = false;
             return v;
         }
         let mut s = self.tape.inner.borrow_mut();
         // Without replay a detached scalar is just a constant; with it, a node with no
         // operands, so that replay recomputes its value while gradients still stop there.
-        if self.id.is_const() || s.program.is_none() {
+        if self.id().is_const() || s.program.is_none() {
             return Var::from_parts(self.tape, NodeId::CONST, self.val);
         }
-        let id = s.push_scalar_node(Instr::Detach(self.id.raw()), "detach", self.val);
-        Var {
-            tape: self.tape,
-            id,
-            val: self.val,
-        }
+        let id = s.push_scalar_node(Instr::Detach(self.id().raw()), "detach", self.val);
+        Var::from_parts(self.tape, id, self.val)
     }
 
     /// Applies the elementwise function `U` (to every element of a tensor).
     #[track_caller]
     #[inline(always)]
     pub fn map<U: Unary<T>>(self) -> Var<'t, T> {
-        if self.id.is_tensor() {
-            return map_tensor::<T, U>(self.tape, self.id);
+        if self.id().is_tensor() {
+            return map_tensor::<T, U>(self.tape, self.id());
         }
         let y = U::f(self.val);
-        let id = self
-            .tape
-            .push1(self.id, U::df(self.val, y), y, U::NAME, move || {
-                Instr::Map {
-                    a: self.id.raw(),
-                    f: U::f,
-                    df: U::df,
-                }
-            });
-        Var {
-            tape: self.tape,
-            id,
-            val: y,
-        }
+        self.unary(U::df(self.val, y), y, U::NAME, move || Instr::Map {
+            a: self.id().raw(),
+            f: U::f,
+            df: U::df,
+        })
     }
 
     /// Applies `f(x, p)` with a constant parameter `p` (a power, a shift, a scale), whose
@@ -266,29 +319,36 @@ impl<'t, T: Real> Var<'t, T> {
         df: fn(T, T, T) -> T,
         arith: Option<Arith>,
     ) -> Var<'t, T> {
-        if self.id.is_tensor() {
-            return map_param_tensor(self.tape, self.id, MapParamOp { name, p, f, df });
+        if self.id().is_tensor() {
+            return map_param_tensor(self.tape, self.id(), MapParamOp { name, p, f, df });
         }
         let y = f(self.val, p);
-        let id = self
-            .tape
-            .push1(self.id, df(self.val, p, y), y, name, move || match arith {
-                Some(op) => Instr::Arith1 {
-                    op,
-                    a: self.id.raw(),
-                    c: p,
-                },
-                None => Instr::MapParam(Box::new(MapParamInstr {
-                    a: self.id.raw(),
-                    p,
-                    f,
-                    df,
-                })),
-            });
+        self.unary(df(self.val, p, y), y, name, move || match arith {
+            Some(op) => Instr::Arith1 {
+                op,
+                a: self.id().raw(),
+                c: p,
+            },
+            None => Instr::MapParam(Box::new(MapParamInstr {
+                a: self.id().raw(),
+                p,
+                f,
+                df,
+            })),
+        })
+    }
+
+    /// The result `y` of a one-operand operation with local derivative `d`: folded into this
+    /// `Var` (no node) unless replay or anomaly mode needs a node per operation.
+    #[track_caller]
+    #[inline(always)]
+    fn unary(self, d: T, y: T, name: &'static str, instr: impl FnOnce() -> Instr<T>) -> Var<'t, T> {
+        let (id, own, w) = self.tape.unary_parts(self.id(), d * self.w, y, name, instr);
         Var {
             tape: self.tape,
-            id,
             val: y,
+            tag: tag(id, own),
+            w,
         }
     }
 
@@ -299,11 +359,18 @@ impl<'t, T: Real> Var<'t, T> {
     #[track_caller]
     #[inline(always)]
     pub fn zip<B: Binary<T>>(self, other: Var<'t, T>) -> Var<'t, T> {
-        if NodeId::both_scalar(self.id, other.id) && std::ptr::eq(self.tape, other.tape) {
+        if NodeId::both_scalar(self.id(), other.id()) && std::ptr::eq(self.tape, other.tape) {
             return self.zip_scalar::<B>(other);
         }
         zip_slow::<T, B>(
-            self.tape, self.id, self.val, other.tape, other.id, other.val,
+            (self.tape, self.id(), self.val, self.w, self.owns_node()),
+            (
+                other.tape,
+                other.id(),
+                other.val,
+                other.w,
+                other.owns_node(),
+            ),
         )
     }
 
@@ -316,7 +383,7 @@ impl<'t, T: Real> Var<'t, T> {
         if !std::ptr::eq(self.tape, other.tape) {
             return Err(Error::here(ErrorKind::DifferentTapes { op: B::NAME }));
         }
-        if NodeId::both_scalar(self.id, other.id) {
+        if NodeId::both_scalar(self.id(), other.id()) {
             return Ok(self.zip_scalar::<B>(other));
         }
         let loc = std::panic::Location::caller();
@@ -333,15 +400,29 @@ impl<'t, T: Real> Var<'t, T> {
         let (a, b) = (self.val, other.val);
         let y = B::f(a, b);
         let (da, db) = B::d(a, b, y);
-        let id = self
-            .tape
-            .push2(self.id, da, other.id, db, y, B::NAME, move || {
-                zip_instr::<T, B>(self.id, a, other.id, b)
-            });
+        let (ia, ib) = (self.id(), other.id());
+        let instr = move || zip_instr::<T, B>(ia, a, ib, b);
+        let (wa, wb) = (da * self.w, db * other.w);
+        // One `Var` built at the end from scalar parts: returning early from each case made
+        // LLVM keep the handles in stack memory.
+        let tape = self.tape;
+        let (id, own, w) = if ia.is_const() || ib.is_const() {
+            let (i, wi) = if ia.is_const() { (ib, wb) } else { (ia, wa) };
+            tape.unary_parts(i, wi, y, B::NAME, instr)
+        } else if ia == ib && tape.fold.get() {
+            (ia, false, wa + wb)
+        } else {
+            (
+                tape.push2(ia, wa, ib, wb, y, B::NAME, instr),
+                true,
+                T::one(),
+            )
+        };
         Var {
-            tape: self.tape,
-            id,
+            tape,
             val: y,
+            tag: tag(id, own),
+            w,
         }
     }
 
@@ -375,15 +456,23 @@ fn map_param_tensor<'t, T: Real>(tape: &'t Tape<T>, id: NodeId, op: MapParamOp<T
 #[cold]
 #[inline(never)]
 #[track_caller]
+#[allow(clippy::type_complexity)]
 fn zip_slow<'t, T: Real, B: Binary<T>>(
-    ta: &'t Tape<T>,
-    a: NodeId,
-    va: T,
-    tb: &'t Tape<T>,
-    b: NodeId,
-    vb: T,
+    (tape, id, val, w, own): (&'t Tape<T>, NodeId, T, T, bool),
+    (tb, ib, vb, wb, ob): (&'t Tape<T>, NodeId, T, T, bool),
 ) -> Var<'t, T> {
-    let (x, y) = (Var::from_parts(ta, a, va), Var::from_parts(tb, b, vb));
+    let x = Var {
+        tape,
+        val,
+        tag: tag(id, own),
+        w,
+    };
+    let y = Var {
+        tape: tb,
+        val: vb,
+        tag: tag(ib, ob),
+        w: wb,
+    };
     match x.try_zip::<B>(y) {
         Ok(v) => v,
         Err(e) => panic!("{e}"),
