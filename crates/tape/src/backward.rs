@@ -303,13 +303,32 @@ fn sweep_scalars<T: Real>(
     if exact {
         return sweep_exact(s, adj, lo, hi);
     }
-    let (nodes, adj) = (&s.nodes[..hi], &mut adj[..hi]);
+    sweep_fast(&s.nodes, adj, lo, hi);
+    Ok(())
+}
+
+#[inline]
+fn sweep_fast<T: Real>(nodes: &[SNode<T>], adj: &mut [T], lo: usize, hi: usize) {
+    let (nodes, adj) = (&nodes[..hi], &mut adj[..hi]);
     for i in (lo..hi).rev() {
         let (g, n) = (adj[i], nodes[i]);
         adj[n.a as usize] += n.wa * g;
         adj[n.b as usize] += n.wb * g;
     }
-    Ok(())
+}
+
+/// The sweep over a whole node list outside a tape (folded replay): the fast form, or the
+/// exact one without anomaly checks.
+pub(crate) fn sweep_nodes<T: Real>(nodes: &[SNode<T>], adj: &mut [T], exact: bool) {
+    if !exact {
+        return sweep_fast(nodes, adj, 0, nodes.len());
+    }
+    for (i, n) in nodes.iter().enumerate().rev() {
+        let g = adj[i];
+        if !g.is_zero() {
+            exact_edges(adj, n, i, g);
+        }
+    }
 }
 
 /// Node `i`'s update, leaving out self-edges (the padding of one- and zero-operand nodes).

@@ -24,6 +24,8 @@ use crate::tape::{Inner, TKind, Tape};
 use crate::{Real, Tensor, Var};
 use smallvec::SmallVec;
 
+mod folded;
+
 /// How to recompute one scalar node (and its partials) from its operands.
 ///
 /// The rare wide forms are boxed so that the common ones (the tape's arithmetic, unary maps)
@@ -167,6 +169,8 @@ pub struct Replay<T: Real> {
     /// The output's recorded value, which is its value on every replay when it is constant.
     constant: T,
     vals: Vec<T>,
+    /// For a program without tensor nodes: replay with folding (see `folded`).
+    folded: Option<folded::Folded<T>>,
 }
 
 impl<T: Real> Replay<T> {
@@ -183,6 +187,7 @@ impl<T: Real> Replay<T> {
             (y.id(), if y.is_tensor() { T::zero() } else { y.value() })
         };
         let n = tape.scalar_len();
+        let scalar_only = tape.inner.borrow().tnodes.is_empty();
         Replay {
             tape,
             scalar_inputs: x.len(),
@@ -190,6 +195,7 @@ impl<T: Real> Replay<T> {
             output,
             constant,
             vals: vec![T::zero(); n],
+            folded: scalar_only.then(folded::Folded::new),
         }
     }
 
@@ -227,6 +233,7 @@ impl<T: Real> Replay<T> {
             output,
             constant,
             vals: vec![T::zero(); n],
+            folded: None,
         }
     }
 
@@ -242,7 +249,12 @@ impl<T: Real> Replay<T> {
     #[track_caller]
     pub fn value(&mut self, x: &[T]) -> T {
         self.set_scalars(x);
-        self.forward();
+        if let Some(f) = &mut self.folded {
+            let prog = self.tape.inner.get_mut().program.as_deref().unwrap_or(&[]);
+            f.forward(prog, &mut self.vals, self.scalar_inputs);
+        } else {
+            self.forward();
+        }
         self.output_value()
     }
 
@@ -259,6 +271,11 @@ impl<T: Real> Replay<T> {
             self.scalar_inputs
         );
         let v = self.value(x);
+        if let Some(f) = &mut self.folded {
+            let out = (!self.output.is_const()).then(|| self.output.index());
+            f.grad(out, grad);
+            return v;
+        }
         let y = Var::from_parts(&self.tape, self.output, v);
         let g = self.tape.backward(y);
         for (i, gi) in grad.iter_mut().enumerate() {
