@@ -62,6 +62,23 @@ struct Fun {
     tape: for<'t> fn(&[Var<'t, f64>]) -> Var<'t, f64>,
     dual: fn(&[wengert::tape::dual::Dual<f64>]) -> wengert::tape::dual::Dual<f64>,
     dualvec: fn(&[wengert::tape::dual::DualVec<f64, 8>]) -> wengert::tape::dual::DualVec<f64, 8>,
+    /// The number of scalar operations one evaluation performs at n inputs, counted on the
+    /// source in `benches/common/mod.rs`: the tape folds most of them into the `Var`s, so its
+    /// node count alone does not say how much was computed.
+    ops: fn(usize) -> usize,
+}
+
+/// Rosenbrock: per term `x_i − 1`, `x_i·x_i`, `x_{i+1} − x_i²`, `a·a`, `b·b`, `·100`,
+/// `a² + 100b²` and the addition into the sum, 8 for each of the n − 1 terms, less the
+/// addition the first term does not make.
+fn rosen_ops(n: usize) -> usize {
+    8 * (n - 1) - 1
+}
+
+/// g: n sines and the n − 1 additions that sum them; per pair `x_i·x_{i+1}`, `exp`, `+ 1`,
+/// `ln` and the addition into the sum, 5 for each of the n − 1 pairs: 7 per i, less 6.
+fn softplus_ops(n: usize) -> usize {
+    n + (n - 1) + 5 * (n - 1)
 }
 
 /// Times the four methods at every n; `None` where a method was skipped.
@@ -237,6 +254,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             tape: wengert_rev::rosen,
             dual: wengert_dual::rosen,
             dualvec: wengert_dualvec::rosen,
+            ops: rosen_ops,
         },
         Fun {
             name: "Σ sin xᵢ + Σ ln(1 + exp(xᵢxᵢ₊₁))",
@@ -244,20 +262,30 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             tape: wengert_rev::softplus,
             dual: wengert_dual::softplus,
             dualvec: wengert_dualvec::softplus,
+            ops: softplus_ops,
         },
     ];
-    println!("tape memory per recorded scalar node (n = 1000, leaves included):");
+    println!("tape memory at n = 1000 (f64; the leaves are nodes, not operations):");
     for f in &funs {
-        let x = point(1000);
-        let tape = Tape::<f64>::new();
-        let xs = tape.vars(&x);
-        let _ = (f.tape)(&xs);
+        let n = 1000;
+        let mut tape = Tape::<f64>::new();
+        // Anomaly mode records one node per operation, which checks the count from n.
+        tape.set_anomaly(true);
+        let _ = (f.tape)(&tape.vars(&point(n)));
+        assert_eq!(
+            tape.scalar_len() - n,
+            (f.ops)(n),
+            "{}: operation count",
+            f.name
+        );
+        tape.set_anomaly(false);
+        let _ = (f.tape)(&tape.vars(&point(n)));
+        let (nodes, bytes, ops) = (tape.scalar_len(), tape.scalar_bytes(), (f.ops)(n));
         println!(
-            "  {}: {} nodes, {} bytes, {} bytes per node (f64)",
+            "  {}: {nodes} nodes, {bytes} bytes, {} bytes per node; {ops} operations, {:.1} bytes per operation",
             f.name,
-            tape.scalar_len(),
-            tape.scalar_bytes(),
-            tape.scalar_bytes() / tape.scalar_len()
+            bytes / nodes,
+            bytes as f64 / ops as f64
         );
     }
     let mut data = Vec::new();

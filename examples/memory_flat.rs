@@ -1,6 +1,7 @@
 //! A training loop of 10⁶ steps with a fresh graph each step on one reused tape, printing the
 //! resident memory (from `/proc/self/statm`) at checkpoints: it stays flat, because
-//! `Tape::clear` keeps the node and value buffers and dropped gradients hand theirs back.
+//! `Tape::clear` keeps the node and value buffers and dropped gradients hand theirs back. At the
+//! end it prints what one step recorded: scalar nodes and bytes, per node and per operation.
 //!
 //! ```text
 //! cargo run --release --example memory_flat
@@ -9,7 +10,7 @@
 #[path = "../tests/reliability/flat_loop.rs"]
 mod flat_loop;
 
-use flat_loop::{rss_bytes, Flat};
+use flat_loop::{rss_bytes, Flat, SCALAR_OPS_PER_STEP};
 
 fn main() {
     let steps: u64 = std::env::args()
@@ -33,5 +34,15 @@ fn main() {
         "{steps} steps in {:.2} s; weights {:?}",
         start.elapsed().as_secs_f64(),
         model.weights()
+    );
+    // Tensor nodes hold their values in the arena, which `scalar_bytes` does not count.
+    let tape = model.tape();
+    let (nodes, bytes) = (tape.scalar_len(), tape.scalar_bytes());
+    println!(
+        "one step's tape: {nodes} scalar nodes, {bytes} bytes ({} per node) for \
+         {SCALAR_OPS_PER_STEP} scalar operations ({:.1} bytes per operation), and {} tensor nodes",
+        bytes / nodes,
+        bytes as f64 / SCALAR_OPS_PER_STEP as f64,
+        tape.len() - nodes
     );
 }

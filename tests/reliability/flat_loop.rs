@@ -3,6 +3,12 @@
 //! memory read from `/proc/self/statm`.
 use wengert::prelude::*;
 
+/// The scalar operations one step performs, counted on the source of [`Flat::step`]: `− y`,
+/// `r·r`, `0.01·penalty` and the `+` (the two `elem(0)` are the scalar part's inputs, as leaves
+/// are elsewhere).
+#[allow(dead_code)] // read by examples/memory_flat.rs, not tests/memory.rs
+pub const SCALAR_OPS_PER_STEP: usize = 4;
+
 /// Logistic regression with weight decay on a synthetic stream, by SGD: each step records
 /// `L = (σ(w·x + b) − y)² + 0.01 Σ w²` on the cleared tape (tensor ops for the dot product,
 /// the sigmoid and the penalty; scalar ops for the residual) and updates `w` and `b`.
@@ -67,6 +73,12 @@ impl Flat {
     /// The weights.
     pub fn weights(&self) -> &[f64] {
         self.store.get(self.w).data()
+    }
+
+    /// The tape, holding the graph of the last step.
+    #[allow(dead_code)] // read by examples/memory_flat.rs, not tests/memory.rs
+    pub fn tape(&self) -> &Tape<f64> {
+        &self.tape
     }
 }
 

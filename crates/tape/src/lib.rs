@@ -1,6 +1,6 @@
 //! A Wengert-list tape for reverse-mode automatic differentiation.
 //!
-//! Every operation on a [`Var`] is recorded on a [`Tape`] as it runs, so the order of the
+//! Operations on a [`Var`] are recorded on a [`Tape`] as they run, so the order of the
 //! records is a topological order: parents always precede children. [`Tape::backward`] walks
 //! the records once in reverse and accumulates adjoints (vector-Jacobian products).
 //!
@@ -20,8 +20,11 @@
 //! # Layout
 //!
 //! Scalar operations are stored Adept-style: the local partial derivatives are computed when
-//! the operation is recorded, and the tape keeps, per node, only the end of its operand range
-//! (4 bytes) and per operand the parent index and the partial (4 + `size_of::<T>()` bytes).
+//! the operation is recorded, and a scalar node is two parent indices and two partials
+//! (`8 + 2·size_of::<T>()` bytes). Operations with one differentiable operand (`x.sin()`,
+//! `2.0 * x`, `x * x`) record no node: the `Var` carries a weight `w` into which their
+//! partials are multiplied, and only an operation of two distinct recorded operands appends a
+//! node (see [`Var`], and [`Var::retain_grad`] to read the gradient of such an intermediate).
 //! The scalar backward sweep is therefore `adj[parent] += partial * adj[node]` with no
 //! dispatch. Tensor operations are boxed [`Op`] objects over a flat value arena; the two kinds
 //! interleave in one topological order (see `docs/architecture.md`).
