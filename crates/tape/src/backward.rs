@@ -47,6 +47,7 @@ impl<'t, T: Real> Grads<'t, T> {
     /// If `v` is a folded intermediate (see [`Var`]): it has no node, and its operand's
     /// adjoint is not its gradient. [`Var::retain_grad`] gives it one.
     #[track_caller]
+    #[inline]
     pub fn wrt(&self, v: Var<'t, T>) -> &[T] {
         let id = v.id();
         if id.is_const() {
@@ -86,6 +87,7 @@ impl<'t, T: Real> Index<Var<'t, T>> for Grads<'t, T> {
     /// # Panics
     /// If `v` is a tensor of more than one element (use [`Grads::wrt`]).
     #[track_caller]
+    #[inline]
     fn index(&self, v: Var<'t, T>) -> &T {
         let g = self.wrt(v);
         assert!(
