@@ -26,7 +26,29 @@ impl<T: Real> Tape<T> {
     /// ```
     #[track_caller]
     pub fn vars(&self, xs: &[T]) -> Vec<Var<'_, T>> {
-        xs.iter().map(|&x| self.var(x)).collect()
+        // One borrow and one reservation for all the leaves: this runs once per gradient,
+        // before anything else is recorded.
+        let first = {
+            let mut s = self.inner.borrow_mut();
+            let first = s.nodes.len();
+            NodeId::scalar(first + xs.len());
+            s.nodes.extend((first..first + xs.len()).map(|i| SNode {
+                a: i as u32,
+                b: i as u32,
+                wa: T::zero(),
+                wb: T::zero(),
+            }));
+            if s.hooks {
+                for &x in xs {
+                    s.hook(Instr::Leaf(x), "var", x);
+                }
+            }
+            first
+        };
+        xs.iter()
+            .enumerate()
+            .map(|(k, &x)| Var::from_parts(self, NodeId::scalar(first + k), x))
+            .collect()
     }
 
     /// A constant scalar: not recorded, and no gradient flows into it.
