@@ -6,33 +6,12 @@ use approx::assert_relative_eq;
 use proptest::prelude::*;
 use std::cell::Cell;
 use wengert_tape::dual::Dual;
-use wengert_tape::op::Unary;
 use wengert_tape::replay::Replay;
 use wengert_tape::transforms::hvp;
 use wengert_tape::{Real, Tape, Var};
 
-// sin and exp live in wengert-ops, which this crate cannot depend on; these are the same rules.
-struct Sin;
-impl<R: Real> Unary<R> for Sin {
-    const NAME: &'static str = "sin";
-    fn f(x: R) -> R {
-        x.sin()
-    }
-    fn df(x: R, _: R) -> R {
-        x.cos()
-    }
-}
-
-struct Exp;
-impl<R: Real> Unary<R> for Exp {
-    const NAME: &'static str = "exp";
-    fn f(x: R) -> R {
-        x.exp()
-    }
-    fn df(_: R, y: R) -> R {
-        y
-    }
-}
+mod common;
+use common::{Exp, Sin};
 
 fn sqrt<'t>(x: Var<'t, f64>) -> Var<'t, f64> {
     x.map_param("sqrt", 0.0, |x, _| x.sqrt(), |_, _, y| 0.5 / y)

@@ -4,7 +4,7 @@
 //! recomputed but still stops gradients.
 use approx::assert_relative_eq;
 use proptest::prelude::*;
-use wengert_tape::op::{Binary, Unary};
+use wengert_tape::op::Binary;
 use wengert_tape::replay::Replay;
 use wengert_tape::transforms::value_and_grad;
 use wengert_tape::{Real, Tape, Tensor, Var};
@@ -25,17 +25,8 @@ impl<T: Real> Binary<T> for Max {
     }
 }
 
-/// `sin x`; d/dx = cos x.
-struct Sin;
-impl<T: Real> Unary<T> for Sin {
-    const NAME: &'static str = "sin";
-    fn f(x: T) -> T {
-        x.sin()
-    }
-    fn df(x: T, _: T) -> T {
-        x.cos()
-    }
-}
+mod common;
+use common::Sin;
 
 /// A scalar function using every kind of scalar node: Var∘Var, Var∘T, T∘Var, map, zip:
 /// f = sin(x₀ x₁) + x₂ / (1 + x₀²) − 3 x₁ + 2 / (x₂² + 1) + max(x₀, x₂)·x₁.

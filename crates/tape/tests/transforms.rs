@@ -5,11 +5,13 @@
 use approx::assert_relative_eq;
 use num_traits::Float;
 use proptest::prelude::*;
-use wengert_tape::op::Unary;
 use wengert_tape::transforms::{
     forward, grad, hessian, hvp, jacfwd, jacfwd_chunked, jacrev, jvp, value_and_grad, vjp,
 };
 use wengert_tape::{Real, Tensor, Var};
+
+mod common;
+use common::Exp;
 
 /// Rosenbrock over Vars: f = Σᵢ 100 (xᵢ₊₁ − xᵢ²)² + (1 − xᵢ)².
 fn rosen<'t, R: Real>(x: &[Var<'t, R>]) -> Var<'t, R> {
@@ -217,17 +219,6 @@ fn scalar_output_through_vector_transforms() {
 
 /// A function with transcendental pieces, for symmetry and nested differences:
 /// f = exp(x₀x₁) / (1 + x₂²) + x₀ x₂³.
-struct Exp;
-impl<R: Real> Unary<R> for Exp {
-    const NAME: &'static str = "exp";
-    fn f(x: R) -> R {
-        x.exp()
-    }
-    fn df(_: R, y: R) -> R {
-        y
-    }
-}
-
 fn smooth<'t, R: Real>(x: &[Var<'t, R>]) -> Var<'t, R> {
     (x[0] * x[1]).map::<Exp>() / (x[2] * x[2] + R::one()) + x[0] * x[2] * x[2] * x[2]
 }
