@@ -2,25 +2,37 @@
 //! heap allocation: `clear` keeps the buffers, `Grads` hands its buffers back, and
 //! `ParamStore::bind` copies into the arena.
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::cell::Cell;
 use wengert_tape::{ParamStore, Tape, Tensor};
 
 struct Counting;
 
-static ALLOCS: AtomicUsize = AtomicUsize::new(0);
+thread_local! {
+    // Per thread: the test harness's own threads allocate now and then (more often on a
+    // loaded machine), and a process-wide count made this test fail at random.
+    static ALLOCS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn count() {
+    let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
+}
+
+fn allocs() -> usize {
+    ALLOCS.with(Cell::get)
+}
 
 // The library crates forbid unsafe code; this test-only allocator counts calls and forwards
 // every request unchanged to the system allocator, which upholds GlobalAlloc's contract.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        count();
         unsafe { System.alloc(l) }
     }
     unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
         unsafe { System.dealloc(p, l) }
     }
     unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
-        ALLOCS.fetch_add(1, Ordering::Relaxed);
+        count();
         unsafe { System.realloc(p, l, n) }
     }
 }
@@ -48,10 +60,10 @@ fn warm_loop_allocates_nothing() {
         step(&tape, &store, w, &mut grad);
         tape.clear();
     }
-    let mut before = ALLOCS.load(Ordering::Relaxed);
+    let mut before = allocs();
     for i in 0..1003 {
         if i == 3 {
-            before = ALLOCS.load(Ordering::Relaxed); // warm now
+            before = allocs(); // warm now
         }
         // Scalar-only graph.
         {
@@ -62,16 +74,16 @@ fn warm_loop_allocates_nothing() {
         }
         tape.clear();
     }
-    let scalar_allocs = ALLOCS.load(Ordering::Relaxed) - before;
+    let scalar_allocs = allocs() - before;
     assert_eq!(scalar_allocs, 0, "a warm scalar loop allocated");
-    let before = ALLOCS.load(Ordering::Relaxed);
+    let before = allocs();
     for _ in 0..1000 {
         step(&tape, &store, w, &mut grad);
         tape.clear();
     }
     // ∂/∂w Σ w²x = 2wx with x = 1.5
     assert_eq!(grad, [3.0, 6.0, 9.0, 12.0]);
-    let tensor_allocs = ALLOCS.load(Ordering::Relaxed) - before;
+    let tensor_allocs = allocs() - before;
     // Zero-sized tensor ops (mul, sum) box for free; this graph has only such ops.
     assert_eq!(tensor_allocs, 0, "a warm tensor loop allocated");
 }
