@@ -2,10 +2,15 @@
 //!
 //! A replay program holds one instruction per operation (recording for replay keeps every
 //! node, so that each operation can be re-run). Replaying it node for node would sweep all of
-//! them; instead each node's gradient is routed, as in [`Var`](crate::Var), to a *base* node
-//! scaled by `w`, and only two-operand nodes with distinct bases are written to a compact node
-//! list that the sweep walks. Rosenbrock at n = 1000: 8 991 instructions, 3 996 swept nodes.
-use super::{Instr, MapParamInstr, Src, ZipInstr};
+//! them; instead each operation's gradient is routed, as in [`Var`](crate::Var), to a *base*
+//! node scaled by `w`, and only two-operand operations with distinct bases write to a compact
+//! node list that the sweep walks. Rosenbrock at n = 1000: 8 991 instructions, 3 996 swept
+//! nodes.
+//!
+//! The instructions are first compiled into [`Step`]s: one flat `match` per operation (the
+//! tape's arithmetic, with its constant, is its own variant) over registers that keep value,
+//! weight and base together.
+use super::{Arith, Instr, MapParamInstr, Src, ZipInstr};
 use crate::backward::sweep_nodes;
 use crate::tape::SNode;
 use crate::Real;
@@ -13,108 +18,209 @@ use crate::Real;
 /// No base: a constant, a detached value or a leaf other than an input.
 const NONE: u32 = u32::MAX;
 
-/// Where node `i`'s gradient goes: `d(node i) = w · d(compact node base)`.
+/// Operation `i`'s value, and where its gradient goes: `d(op i) = w · d(compact node base)`.
 #[derive(Clone, Copy)]
 struct Reg<T> {
-    base: u32,
+    val: T,
     w: T,
+    base: u32,
 }
 
 impl<T: Real> Reg<T> {
-    fn none() -> Self {
+    fn constant(val: T) -> Self {
         Reg {
-            base: NONE,
+            val,
             w: T::zero(),
+            base: NONE,
         }
     }
 
+    /// `y = f(self)` with local derivative `d`.
     #[inline(always)]
-    fn scale(self, d: T) -> Self {
+    fn then(self, val: T, d: T) -> Self {
         Reg {
-            base: self.base,
+            val,
             w: d * self.w,
+            base: self.base,
         }
     }
 }
 
-/// The registers and compact nodes of the last forward run; kept to reuse their memory.
+/// One compiled operation; operands are register (operation) indices.
+enum Step<T> {
+    /// A value fixed at recording: a leaf other than an input.
+    Const(T),
+    /// A detached copy: the value flows, the gradient does not.
+    Detach(u32),
+    AddC(u32, T),
+    SubC(u32, T),
+    MulC(u32, T),
+    /// `x / c`, stored as `x · (1/c)`'s partial `1/c` beside `c`.
+    DivC(u32, T),
+    RSubC(u32, T),
+    RDivC(u32, T),
+    Add(u32, u32),
+    Sub(u32, u32),
+    Mul(u32, u32),
+    Div(u32, u32),
+    Map(u32, fn(T) -> T, fn(T, T) -> T),
+    MapParam(Box<MapParamInstr<T>>),
+    Zip(Box<ZipInstr<T>>),
+    /// The rare reversed two-operand arithmetic.
+    Arith2(Arith, u32, u32),
+}
+
+fn compile<T: Real>(prog: &[Instr<T>]) -> Vec<Step<T>> {
+    prog.iter()
+        .map(|ins| match ins {
+            &Instr::Leaf(x) => Step::Const(x),
+            &Instr::Detach(a) => Step::Detach(a),
+            &Instr::Map { a, f, df } => Step::Map(a, f, df),
+            Instr::MapParam(m) => Step::MapParam(m.clone()),
+            Instr::Zip(z) => Step::Zip(z.clone()),
+            // Only programs without tensor nodes are compiled.
+            Instr::FromTensor { .. } => unreachable!("folded replay of a tensor program"),
+            &Instr::Arith1 { op, a, c } => match op {
+                Arith::Add => Step::AddC(a, c),
+                Arith::Sub => Step::SubC(a, c),
+                Arith::Mul => Step::MulC(a, c),
+                Arith::Div => Step::DivC(a, c),
+                Arith::RSub => Step::RSubC(a, c),
+                Arith::RDiv => Step::RDivC(a, c),
+            },
+            &Instr::Arith2 { op, a, b } => match op {
+                Arith::Add => Step::Add(a, b),
+                Arith::Sub => Step::Sub(a, b),
+                Arith::Mul => Step::Mul(a, b),
+                Arith::Div => Step::Div(a, b),
+                _ => Step::Arith2(op, a, b),
+            },
+        })
+        .collect()
+}
+
+/// The compiled program, its registers and compact nodes; kept to reuse their memory.
 pub(super) struct Folded<T> {
+    steps: Vec<Step<T>>,
     regs: Vec<Reg<T>>,
     nodes: Vec<SNode<T>>,
     adj: Vec<T>,
 }
 
 impl<T: Real> Folded<T> {
-    pub fn new() -> Self {
+    pub fn new(prog: &[Instr<T>]) -> Self {
         Folded {
+            steps: compile(prog),
             regs: Vec::new(),
             nodes: Vec::new(),
             adj: Vec::new(),
         }
     }
 
-    /// Runs `prog` from the input values in `vals[..inputs]`, writing every value into `vals`.
-    pub fn forward(&mut self, prog: &[Instr<T>], vals: &mut [T], inputs: usize) {
+    /// The value of operation `i` after [`Folded::forward`].
+    pub fn value(&self, i: usize) -> T {
+        self.regs[i].val
+    }
+
+    /// Runs the program from the inputs `x` (the first `x.len()` operations).
+    pub fn forward(&mut self, x: &[T]) {
         let (regs, nodes) = (&mut self.regs, &mut self.nodes);
         regs.clear();
-        regs.resize(prog.len(), Reg::none());
         nodes.clear();
-        for i in 0..inputs as u32 {
+        for (i, &v) in x.iter().enumerate() {
+            let i = i as u32;
             nodes.push(SNode {
                 a: i,
                 b: i,
                 wa: T::zero(),
                 wb: T::zero(),
             });
-            regs[i as usize] = Reg {
-                base: i,
+            regs.push(Reg {
+                val: v,
                 w: T::one(),
-            };
+                base: i,
+            });
         }
-        for (i, ins) in prog.iter().enumerate().skip(inputs) {
-            let (y, r) = match ins {
-                &Instr::Leaf(x) => (x, Reg::none()),
-                &Instr::Detach(a) => (vals[a as usize], Reg::none()),
-                &Instr::Map { a, f, df } => {
-                    let x = vals[a as usize];
-                    let y = f(x);
-                    (y, regs[a as usize].scale(df(x, y)))
+        for step in &self.steps[x.len()..] {
+            let r = |i: u32| regs[i as usize];
+            let reg = match *step {
+                Step::Const(x) => Reg::constant(x),
+                Step::Detach(a) => Reg::constant(r(a).val),
+                Step::AddC(a, c) => {
+                    let x = r(a);
+                    x.then(x.val + c, T::one())
                 }
-                Instr::MapParam(m) => {
+                Step::SubC(a, c) => {
+                    let x = r(a);
+                    x.then(x.val - c, T::one())
+                }
+                Step::MulC(a, c) => {
+                    let x = r(a);
+                    x.then(x.val * c, c)
+                }
+                Step::DivC(a, c) => {
+                    let x = r(a);
+                    x.then(x.val / c, c.recip())
+                }
+                Step::RSubC(a, c) => {
+                    let x = r(a);
+                    x.then(c - x.val, -T::one())
+                }
+                Step::RDivC(a, c) => {
+                    let x = r(a);
+                    let y = c / x.val;
+                    x.then(y, -y / x.val)
+                }
+                Step::Add(a, b) => {
+                    let (x, z) = (r(a), r(b));
+                    combine(nodes, x.val + z.val, x, T::one(), z, T::one())
+                }
+                Step::Sub(a, b) => {
+                    let (x, z) = (r(a), r(b));
+                    combine(nodes, x.val - z.val, x, T::one(), z, -T::one())
+                }
+                Step::Mul(a, b) => {
+                    let (x, z) = (r(a), r(b));
+                    combine(nodes, x.val * z.val, x, z.val, z, x.val)
+                }
+                Step::Div(a, b) => {
+                    let (x, z) = (r(a), r(b));
+                    let (y, q) = (x.val / z.val, z.val.recip());
+                    combine(nodes, y, x, q, z, -y * q)
+                }
+                Step::Arith2(op, a, b) => {
+                    let (x, z) = (r(a), r(b));
+                    let (y, da, db) = op.two(x.val, z.val);
+                    combine(nodes, y, x, da, z, db)
+                }
+                Step::Map(a, f, df) => {
+                    let x = r(a);
+                    let y = f(x.val);
+                    x.then(y, df(x.val, y))
+                }
+                Step::MapParam(ref m) => {
                     let MapParamInstr { a, p, f, df } = **m;
-                    let x = vals[a as usize];
-                    let y = f(x, p);
-                    (y, regs[a as usize].scale(df(x, p, y)))
+                    let x = r(a);
+                    let y = f(x.val, p);
+                    x.then(y, df(x.val, p, y))
                 }
-                Instr::Zip(z) => {
+                Step::Zip(ref z) => {
                     let ZipInstr { a, b, f, d } = **z;
-                    let (x, z) = (a.get(vals), b.get(vals));
-                    let y = f(x, z);
-                    let (da, db) = d(x, z, y);
-                    let reg = |s: Src<T>| match s {
-                        Src::Node(i) => regs[i as usize],
-                        Src::Const(_) => Reg::none(),
+                    let src = |s: Src<T>| match s {
+                        Src::Node(i) => r(i),
+                        Src::Const(c) => Reg::constant(c),
                     };
-                    (y, combine(nodes, reg(a), da, reg(b), db))
-                }
-                // Only programs without tensor nodes come here.
-                Instr::FromTensor { .. } => unreachable!("folded replay of a tensor program"),
-                &Instr::Arith1 { op, a, c } => {
-                    let (y, d) = op.one(vals[a as usize], c);
-                    (y, regs[a as usize].scale(d))
-                }
-                &Instr::Arith2 { op, a, b } => {
-                    let (a, b) = (a as usize, b as usize);
-                    let (y, da, db) = op.two(vals[a], vals[b]);
-                    (y, combine(nodes, regs[a], da, regs[b], db))
+                    let (x, z) = (src(a), src(b));
+                    let y = f(x.val, z.val);
+                    let (da, db) = d(x.val, z.val, y);
+                    combine(nodes, y, x, da, z, db)
                 }
             };
-            vals[i] = y;
-            regs[i] = r;
+            regs.push(reg);
         }
     }
 
-    /// The gradient of node `out` (`None`: a constant output) with respect to the inputs.
+    /// The gradient of operation `out` (`None`: a constant output) with respect to the inputs.
     pub fn grad(&mut self, out: Option<usize>, grad: &mut [T]) {
         let seed = |adj: &mut Vec<T>| {
             adj.clear();
@@ -135,15 +241,16 @@ impl<T: Real> Folded<T> {
 
 /// `y = f(a, b)` with partials `da`, `db`: folded when at most one base remains, else a node.
 #[inline(always)]
-fn combine<T: Real>(nodes: &mut Vec<SNode<T>>, a: Reg<T>, da: T, b: Reg<T>, db: T) -> Reg<T> {
+fn combine<T: Real>(nodes: &mut Vec<SNode<T>>, y: T, a: Reg<T>, da: T, b: Reg<T>, db: T) -> Reg<T> {
     if a.base == NONE {
-        b.scale(db)
+        b.then(y, db)
     } else if b.base == NONE {
-        a.scale(da)
+        a.then(y, da)
     } else if a.base == b.base {
         Reg {
-            base: a.base,
+            val: y,
             w: da * a.w + db * b.w,
+            base: a.base,
         }
     } else {
         let k = nodes.len() as u32;
@@ -154,8 +261,9 @@ fn combine<T: Real>(nodes: &mut Vec<SNode<T>>, a: Reg<T>, da: T, b: Reg<T>, db: 
             wb: db * b.w,
         });
         Reg {
-            base: k,
+            val: y,
             w: T::one(),
+            base: k,
         }
     }
 }

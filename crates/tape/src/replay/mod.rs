@@ -195,7 +195,11 @@ impl<T: Real> Replay<T> {
             (y.id(), if y.is_tensor() { T::zero() } else { y.value() })
         };
         let n = tape.scalar_len();
-        let scalar_only = tape.inner.borrow().tnodes.is_empty();
+        let folded = {
+            let s = tape.inner.borrow();
+            let prog = s.program.as_deref().unwrap_or(&[]);
+            s.tnodes.is_empty().then(|| folded::Folded::new(prog))
+        };
         Replay {
             tape,
             scalar_inputs: x.len(),
@@ -203,7 +207,7 @@ impl<T: Real> Replay<T> {
             output,
             constant,
             vals: vec![T::zero(); n],
-            folded: scalar_only.then(folded::Folded::new),
+            folded,
         }
     }
 
@@ -258,11 +262,14 @@ impl<T: Real> Replay<T> {
     pub fn value(&mut self, x: &[T]) -> T {
         self.set_scalars(x);
         if let Some(f) = &mut self.folded {
-            let prog = self.tape.inner.get_mut().program.as_deref().unwrap_or(&[]);
-            f.forward(prog, &mut self.vals, self.scalar_inputs);
-        } else {
-            self.forward();
+            f.forward(&self.vals[..self.scalar_inputs]);
+            return if self.output.is_const() {
+                self.constant
+            } else {
+                f.value(self.output.index())
+            };
         }
+        self.forward();
         self.output_value()
     }
 
