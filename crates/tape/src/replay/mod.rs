@@ -12,7 +12,7 @@
 //! **The cost.** Replay interprets one instruction per recorded operation (recording for
 //! replay keeps a node per operation; a program without tensor nodes is swept with folding,
 //! like a fresh recording). Since recording folds and runs inline, replaying a scalar
-//! function costs about as much as recording it anew (1.2–1.7× in `docs/benchmarks.md`; less
+//! function costs about as much as recording it anew (1.2–1.4× in `docs/benchmarks.md`; less
 //! for very small functions). Replay pays off when the caller's own code around the tape
 //! operations is the expensive part, or to keep one recorded function with its control flow
 //! fixed; for tensor programs the work is in the ops either way.
