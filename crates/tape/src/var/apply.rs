@@ -12,7 +12,23 @@ use crate::{Error, ErrorKind, Real};
 use std::any::TypeId;
 
 impl<'t, T: Real> Var<'t, T> {
-    /// Applies the elementwise function `U` (to every element of a tensor).
+    /// Applies the elementwise function `U` (to every element of a tensor). On a scalar it
+    /// records nothing: `U::df` is multiplied into the result's fold weight (see [`Var`]).
+    ///
+    /// ```
+    /// use wengert_tape::{op::Unary, Tape};
+    /// struct Square;
+    /// impl Unary<f64> for Square {
+    ///     const NAME: &'static str = "square";
+    ///     fn f(x: f64) -> f64 { x * x }
+    ///     fn df(x: f64, _y: f64) -> f64 { 2.0 * x }
+    /// }
+    /// let tape = Tape::new();
+    /// let x = tape.var(3.0);
+    /// let y = x.map::<Square>().map::<Square>(); // x⁴, no node recorded
+    /// assert_eq!((y.value(), tape.scalar_len()), (81.0, 1));
+    /// assert_eq!(tape.backward(y)[x], 108.0); // 4x³
+    /// ```
     #[track_caller]
     #[inline(always)]
     pub fn map<U: Unary<T>>(self) -> Var<'t, T> {
@@ -94,7 +110,24 @@ impl<'t, T: Real> Var<'t, T> {
         }
     }
 
-    /// Applies the binary function `B`, broadcasting tensors.
+    /// Applies the binary function `B`, broadcasting tensors. Two scalars on distinct
+    /// recorded nodes record one node; otherwise the result folds (see [`Var`]).
+    ///
+    /// ```
+    /// use wengert_tape::{op::Binary, Tape};
+    /// struct Max;
+    /// impl Binary<f64> for Max {
+    ///     const NAME: &'static str = "max";
+    ///     fn f(a: f64, b: f64) -> f64 { a.max(b) }
+    ///     fn d(a: f64, b: f64, _y: f64) -> (f64, f64) {
+    ///         if a >= b { (1.0, 0.0) } else { (0.0, 1.0) }
+    ///     }
+    /// }
+    /// let tape = Tape::new();
+    /// let (a, b) = (tape.var(3.0), tape.var(4.0));
+    /// let g = tape.backward(a.zip::<Max>(b) * 2.0);
+    /// assert_eq!((g[a], g[b]), (0.0, 2.0));
+    /// ```
     ///
     /// # Panics
     /// If the shapes cannot be broadcast or the `Var`s are on different tapes.
