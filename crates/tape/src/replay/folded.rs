@@ -230,8 +230,7 @@ impl<T: Real> Folded<T> {
             }
         };
         seed(&mut self.adj);
-        sweep_nodes(&self.nodes, &mut self.adj, false);
-        if self.adj.iter().any(|g| !g.is_finite()) {
+        if !sweep_nodes(&self.nodes, &mut self.adj, false) {
             seed(&mut self.adj);
             sweep_nodes(&self.nodes, &mut self.adj, true);
         }
