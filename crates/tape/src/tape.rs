@@ -259,10 +259,11 @@ impl<T: Real> Tape<T> {
         }
     }
 
-    /// Records a scalar node with one operand `a` (none when `a` is constant).
+    /// Records a scalar node with the one recorded (not constant) operand `a`: only with
+    /// folding off, since a folded one-operand result records nothing.
     #[inline(always)]
     #[track_caller]
-    pub(crate) fn push1(
+    fn push1(
         &self,
         a: NodeId,
         da: T,
@@ -270,9 +271,7 @@ impl<T: Real> Tape<T> {
         name: &'static str,
         instr: impl FnOnce() -> Instr<T>,
     ) -> NodeId {
-        if a.is_const() {
-            return NodeId::CONST;
-        }
+        debug_assert!(!a.is_const());
         let mut s = self.inner.borrow_mut();
         let i = s.nodes.len();
         debug_assert!(a.index() < i, "parents precede children");
@@ -288,7 +287,8 @@ impl<T: Real> Tape<T> {
         NodeId::scalar(i)
     }
 
-    /// Records a scalar node with operands `a` and `b` (a constant one is left out).
+    /// Records a scalar node with the recorded (not constant) operands `a` and `b`; a
+    /// constant operand makes the operation a one-operand one, folded by the caller.
     #[inline(always)]
     #[track_caller]
     #[allow(clippy::too_many_arguments)]
@@ -302,12 +302,7 @@ impl<T: Real> Tape<T> {
         name: &'static str,
         instr: impl FnOnce() -> Instr<T>,
     ) -> NodeId {
-        if a.is_const() {
-            return self.push1(b, db, val, name, instr);
-        }
-        if b.is_const() {
-            return self.push1(a, da, val, name, instr);
-        }
+        debug_assert!(!a.is_const() && !b.is_const());
         let mut s = self.inner.borrow_mut();
         let i = s.nodes.len();
         debug_assert!(a.index() < i && b.index() < i, "parents precede children");
