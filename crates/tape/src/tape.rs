@@ -227,15 +227,10 @@ impl<T: Real> Tape<T> {
         if own || id.is_const() || id.is_tensor() {
             return id;
         }
-        let mut s = self.inner.borrow_mut();
-        let i = s.nodes.len();
-        s.nodes.push(SNode {
-            a: id.raw(),
-            b: i as u32,
-            wa: w,
-            wb: T::zero(),
-        });
-        NodeId::scalar(i)
+        // A value is folded only while the hooks are off, so no instruction is ever built.
+        self.push1(id, w, v.value(), "retain_grad", || {
+            unreachable!("a folded value exists only with replay and anomaly mode off")
+        })
     }
 
     /// The id, ownership and weight of a one-operand result `y` with `d(y) = w · d(a)`:
