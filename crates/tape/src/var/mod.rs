@@ -10,7 +10,7 @@ use std::fmt;
 mod apply;
 
 /// A handle to a value recorded on a [`Tape`]: the tape, the node id and, for a scalar, its
-/// value. It is `Copy`, so expressions read like plain arithmetic.
+/// value and fold weight (below). It is `Copy`, so expressions read like plain arithmetic.
 ///
 /// ```
 /// use wengert_tape::Tape;
@@ -79,7 +79,7 @@ impl<'t, T: Real> Var<'t, T> {
     /// The weight `w` of `d(self) = w · d(node)` (one unless folded) and whether the node is
     /// this value's own.
     pub(crate) fn fold_parts(&self) -> (T, bool) {
-        (self.w, self.tag & OWN != 0)
+        (self.w, self.owns_node())
     }
 
     /// This value with a node of its own, so that its gradient can be read after a backward
