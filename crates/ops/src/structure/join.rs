@@ -79,7 +79,7 @@ fn mismatch(op: &'static str, lhs: &Shape, rhs: &Shape) -> Error {
     })
 }
 
-/// [`concat`], returning an error instead of panicking.
+/// [`concat`](fn@concat), returning an error instead of panicking.
 ///
 /// # Errors
 /// [`ErrorKind::InvalidArgument`] for no inputs, rank-0 inputs (use [`stack`]) or an axis out

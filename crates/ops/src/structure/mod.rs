@@ -35,7 +35,7 @@ pub use take::{
     try_slice,
 };
 
-/// Structure methods on [`Var`]; the free functions of this module ([`concat`], [`stack`],
+/// Structure methods on [`Var`]; the free functions of this module ([`concat`](fn@concat), [`stack`],
 /// [`one_hot`], [`where_mask`], [`switch`], [`add_n`]) take several `Var`s.
 ///
 /// ```

@@ -105,7 +105,7 @@ fn record<'t, T: Real>(
     x.tape().record_op(op, &[x], Shape::from(&dims[..]))
 }
 
-/// [`slice`], returning an error instead of panicking.
+/// [`slice`](fn@slice), returning an error instead of panicking.
 ///
 /// # Errors
 /// [`ErrorKind::InvalidArgument`](wengert_tape::ErrorKind::InvalidArgument) for an axis out of
