@@ -38,7 +38,7 @@ impl<T: Real> Tape<T> {
                 wa: T::zero(),
                 wb: T::zero(),
             }));
-            if s.hooks {
+            if !self.fold.get() {
                 for &x in xs {
                     s.hook(Instr::Leaf(x), "var", x);
                 }
@@ -117,7 +117,7 @@ impl<T: Real> Tape<T> {
             wa: T::zero(),
             wb: T::zero(),
         });
-        if s.hooks {
+        if !self.fold.get() {
             s.hook(Instr::Leaf(x), "var", x);
         }
         NodeId::scalar(i)

@@ -27,16 +27,15 @@ use std::panic::Location;
 pub struct Tape<T: Real> {
     pub(crate) inner: RefCell<Inner<T>>,
     /// Whether one-operand operations fold into their operand's `Var` instead of recording
-    /// a node (see [`Var`](crate::Var)); off while replay or anomaly mode needs every node.
-    /// Outside the `RefCell` so that the fold path reads it without a borrow.
+    /// a node (see [`Var`](crate::Var)): true unless replay or anomaly mode is on, i.e. unless
+    /// `program` or `debug` is set, which need every node and its hook. The recording fast
+    /// path's one test, outside the `RefCell` so that it is read without a borrow.
     pub(crate) fold: Cell<bool>,
 }
 
 pub(crate) struct Inner<T: Real> {
     /// Scalar nodes: two parents and the local partials, stored when recorded.
     pub nodes: Vec<SNode<T>>,
-    /// Whether `program` or `debug` is on: one test on the recording fast path.
-    pub hooks: bool,
     pub tnodes: Vec<TNode<T>>,
     /// All tensor values, each node a contiguous range.
     pub tvals: Vec<T>,
@@ -114,7 +113,6 @@ impl<T: Real> Tape<T> {
         Tape {
             inner: RefCell::new(Inner {
                 nodes: Vec::new(),
-                hooks: false,
                 tnodes: Vec::new(),
                 tvals: Vec::new(),
                 program: None,
@@ -208,14 +206,12 @@ impl<T: Real> Tape<T> {
         self.clear();
         let s = self.inner.get_mut();
         s.debug = if on { Some(Vec::new()) } else { None };
-        s.hooks = s.debug.is_some() || s.program.is_some();
-        self.fold.set(!s.hooks);
+        self.fold.set(!s.hooked());
     }
 
     pub(crate) fn set_program(&self) {
         let mut s = self.inner.borrow_mut();
         s.program = Some(Vec::new());
-        s.hooks = true;
         self.fold.set(false);
     }
 
@@ -276,7 +272,7 @@ impl<T: Real> Tape<T> {
             wa: da,
             wb: T::zero(),
         });
-        if s.hooks {
+        if !self.fold.get() {
             s.hook(instr(), name, val);
         }
         NodeId::scalar(i)
@@ -307,7 +303,7 @@ impl<T: Real> Tape<T> {
             wa: da,
             wb: db,
         });
-        if s.hooks {
+        if !self.fold.get() {
             s.hook(instr(), name, val);
         }
         NodeId::scalar(i)
@@ -315,6 +311,11 @@ impl<T: Real> Tape<T> {
 }
 
 impl<T: Real> Inner<T> {
+    /// Whether replay or anomaly mode keeps per-node information (then `Tape::fold` is off).
+    pub(crate) fn hooked(&self) -> bool {
+        self.program.is_some() || self.debug.is_some()
+    }
+
     /// Keeps the replay instruction and the anomaly information of the node just pushed.
     #[cold]
     #[track_caller]
@@ -343,7 +344,7 @@ impl<T: Real> Inner<T> {
             wa: T::zero(),
             wb: T::zero(),
         });
-        if self.hooks {
+        if self.hooked() {
             self.hook(instr, name, val);
         }
         id
