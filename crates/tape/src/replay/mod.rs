@@ -194,11 +194,16 @@ impl<T: Real> Replay<T> {
             let y = f(&tape, &xs);
             (y.id(), if y.is_tensor() { T::zero() } else { y.value() })
         };
-        let n = tape.scalar_len();
         let folded = {
             let s = tape.inner.borrow();
             let prog = s.program.as_deref().unwrap_or(&[]);
             s.tnodes.is_empty().then(|| folded::Folded::new(prog))
+        };
+        // Folded replay keeps values in its own registers: `vals` then holds only the inputs.
+        let n = if folded.is_some() {
+            x.len()
+        } else {
+            tape.scalar_len()
         };
         Replay {
             tape,
