@@ -9,6 +9,8 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 mod anomaly;
 #[path = "reliability/bad_input.rs"]
 mod bad_input;
+#[path = "reliability/causes.rs"]
+mod causes;
 
 /// The message of the panic raised by `f`.
 fn panic_message(f: impl FnOnce()) -> String {

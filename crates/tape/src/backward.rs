@@ -26,6 +26,8 @@ pub struct Grads<'t, T: Real> {
     tape: &'t Tape<T>,
     sadj: Vec<T>,
     tadj: Vec<T>,
+    /// The number of tensor nodes when the sweep ran: a later one has no gradient here.
+    tlen: usize,
     zero: T,
 }
 
@@ -45,25 +47,66 @@ impl<'t, T: Real> Grads<'t, T> {
     ///
     /// # Panics
     /// If `v` is a folded intermediate (see [`Var`]): it has no node, and its operand's
-    /// adjoint is not its gradient. [`Var::retain_grad`] gives it one.
+    /// adjoint is not its gradient ([`Var::retain_grad`] gives it one); if `v` belongs to
+    /// another tape; or if `v` was recorded after the sweep. [`Grads::try_wrt`] returns these
+    /// as errors.
     #[track_caller]
     #[inline]
     pub fn wrt(&self, v: Var<'t, T>) -> &[T] {
+        match self.try_wrt(v) {
+            Ok(g) => g,
+            Err(e) => bad_read(e),
+        }
+    }
+
+    /// [`Grads::wrt`], returning an error instead of panicking.
+    ///
+    /// # Errors
+    /// [`ErrorKind::DifferentTapes`] for a `Var` of another tape (whose id would name some
+    /// other variable of this one), [`ErrorKind::IndexOutOfRange`] for a `Var` recorded after
+    /// the sweep, [`ErrorKind::InvalidArgument`] for a folded intermediate.
+    ///
+    /// ```
+    /// use wengert_tape::{ErrorKind, Tape};
+    /// let (a, b) = (Tape::<f64>::new(), Tape::<f64>::new());
+    /// let (x, z) = (a.var(2.0), b.var(5.0));
+    /// let g = a.backward(x * x);
+    /// assert_eq!(g.try_wrt(x).unwrap(), &[4.0]);
+    /// let err = g.try_wrt(z).unwrap_err();
+    /// assert!(matches!(err.kind(), ErrorKind::DifferentTapes { op: "grads" }));
+    /// ```
+    #[track_caller]
+    #[inline]
+    pub fn try_wrt(&self, v: Var<'t, T>) -> Result<&[T], Error> {
+        // Both borrow their tape, so two live tapes never share an address: one compare
+        // identifies it.
+        if !std::ptr::eq(v.tape(), self.tape) {
+            return Err(Error::here(ErrorKind::DifferentTapes { op: "grads" }));
+        }
         let id = v.id();
         if id.is_const() {
-            return std::slice::from_ref(&self.zero);
+            return Ok(std::slice::from_ref(&self.zero));
         }
         if !v.owns_node() {
-            folded_grad();
+            return Err(Error::here(ErrorKind::InvalidArgument {
+                op: "grads",
+                reason: FOLDED.to_string(),
+            }));
         }
         if !id.is_tensor() {
-            return std::slice::from_ref(&self.sadj[id.index()]);
+            return match self.sadj.get(id.index()) {
+                Some(g) => Ok(std::slice::from_ref(g)),
+                None => Err(late(id.index(), self.sadj.len())),
+            };
+        }
+        if id.index() >= self.tlen {
+            return Err(late(id.index(), self.tlen));
         }
         let s = self.tape.inner.borrow();
         let n = &s.tnodes[id.index()];
         let (off, len) = (n.off, n.len());
         drop(s);
-        &self.tadj[off..off + len]
+        Ok(&self.tadj[off..off + len])
     }
 
     /// The gradient with respect to `v`, copied into a vector.
@@ -72,14 +115,25 @@ impl<'t, T: Real> Grads<'t, T> {
     }
 }
 
+const FOLDED: &str = "v was folded into its operand's node (a one-operand result has no node \
+     of its own); call v.retain_grad() before using v to read its gradient";
+
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn folded_grad() -> ! {
-    panic!(
-        "wengert: grads[v]: v was folded into its operand's node (a one-operand result has no \
-         node of its own); call v.retain_grad() before using v to read its gradient"
-    )
+fn late(index: usize, len: usize) -> Error {
+    Error::here(ErrorKind::IndexOutOfRange {
+        op: "grads (a Var recorded after the backward sweep)",
+        index,
+        len,
+    })
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn bad_read(e: Error) -> ! {
+    panic!("{e}")
 }
 
 impl<'t, T: Real> Index<Var<'t, T>> for Grads<'t, T> {
@@ -103,8 +157,10 @@ impl<T: Real> Drop for Grads<'_, T> {
     fn drop(&mut self) {
         if let Ok(mut s) = self.tape.inner.try_borrow_mut() {
             if s.pool.len() < 4 {
-                s.pool.push(std::mem::take(&mut self.sadj));
+                // `try_vjp` pops the scalar buffer first: push it last, or the two swap on
+                // every sweep and a big tape's adjoints regrow from a small buffer.
                 s.pool.push(std::mem::take(&mut self.tadj));
+                s.pool.push(std::mem::take(&mut self.sadj));
             }
         }
     }
@@ -192,11 +248,13 @@ impl<T: Real> Tape<T> {
             seed(s, &mut sadj, &mut tadj, y, cotangent);
             res = sweep_all(s, &mut sadj, &mut tadj, true);
         }
+        let tlen = s.tnodes.len();
         drop(g);
         let grads = Grads {
             tape: self,
             sadj,
             tadj,
+            tlen,
             zero: T::zero(),
         };
         res.map(|_| grads)

@@ -87,3 +87,26 @@ fn warm_loop_allocates_nothing() {
     // Zero-sized tensor ops (mul, sum) box for free; this graph has only such ops.
     assert_eq!(tensor_allocs, 0, "a warm tensor loop allocated");
 }
+
+/// `Grads::drop` hands back the scalar and tensor adjoint buffers in the order `try_vjp` takes
+/// them: they used to swap on every sweep, so the second sweep of a large tape regrew its big
+/// scalar adjoints from the small tensor buffer.
+#[test]
+fn second_sweep_of_a_large_tape_allocates_nothing() {
+    let tape = Tape::<f64>::new();
+    let w = tape.tensor([3], vec![1.0, 2.0, 3.0]);
+    let xs: Vec<_> = (0..20_000).map(|i| tape.var(i as f64 * 1e-4)).collect();
+    let mut acc = xs[0];
+    for &x in &xs[1..] {
+        acc = acc * x + x; // a two-operand node per term: 40 000 scalar nodes
+    }
+    let y = (w * acc).sum_all();
+    let first = tape.backward(y);
+    let expect = first.wrt(w).to_vec();
+    drop(first);
+    let before = allocs();
+    let g = tape.backward(y);
+    let got = allocs() - before;
+    assert_eq!(g.wrt(w), &expect[..]);
+    assert_eq!(got, 0, "the second sweep allocated {got} times");
+}

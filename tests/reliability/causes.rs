@@ -1,0 +1,58 @@
+//! One regression test per cause of a silently wrong result, a crash or a lost file found by
+//! the bad-input sweep of issue 13; each failed before its fix.
+use super::{at, panic_message};
+use wengert::prelude::*;
+use wengert::tape::ErrorKind;
+
+/// Cause 1: a `Var` of another tape read another variable's gradient; a `Var` recorded after
+/// the sweep panicked with an index out of bounds.
+#[test]
+fn grads_check_the_tape_identity_and_the_id_range() {
+    let (a, b) = (Tape::<f64>::new(), Tape::<f64>::new());
+    let (x, _) = (a.var(2.0), a.var(3.0));
+    let (z0, z1) = (b.var(5.0), b.var(7.0));
+    let t = b.tensor([2], vec![1.0, 2.0]);
+    let g = a.backward(x * x);
+    assert_eq!(g[x], 4.0);
+    for v in [z0, z1, t] {
+        let line = line!() + 1;
+        let err = g.try_wrt(v).unwrap_err();
+        assert!(matches!(
+            err.kind(),
+            ErrorKind::DifferentTapes { op: "grads" }
+        ));
+        let msg = err.to_string();
+        assert!(msg.contains("different tapes"), "{msg}");
+        assert!(msg.contains(&at(file!(), line)), "{msg}");
+    }
+    let line = line!() + 2;
+    let msg = panic_message(|| {
+        let _v: f64 = g[z1];
+    });
+    assert!(
+        msg.contains("grads: the operands were recorded on different tapes"),
+        "{msg}"
+    );
+    assert!(msg.contains(&at(file!(), line)), "{msg}");
+
+    // Recorded after the sweep: a scalar and a tensor.
+    let late = a.var(1.0) * a.var(4.0);
+    let lt = a.tensor([3], vec![0.0; 3]);
+    for (v, index, len) in [(late, 4, 2), (lt, 0, 0)] {
+        let err = g.try_wrt(v).unwrap_err();
+        assert_eq!(
+            err.kind(),
+            &ErrorKind::IndexOutOfRange {
+                op: "grads (a Var recorded after the backward sweep)",
+                index,
+                len
+            }
+        );
+    }
+    let line = line!() + 2;
+    let msg = panic_message(|| {
+        let _ = g.wrt(lt);
+    });
+    assert!(msg.contains("recorded after the backward sweep"), "{msg}");
+    assert!(msg.contains(&at(file!(), line)), "{msg}");
+}
