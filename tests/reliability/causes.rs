@@ -56,3 +56,37 @@ fn grads_check_the_tape_identity_and_the_id_range() {
     assert!(msg.contains("recorded after the backward sweep"), "{msg}");
     assert!(msg.contains(&at(file!(), line)), "{msg}");
 }
+
+/// Cause 2: slot keys are positional, so a `ParamKey` of one store named a parameter of
+/// another; the key now carries its store's identity.
+#[test]
+fn param_key_is_checked_against_its_store() {
+    let (mut a, mut b) = (ParamStore::<f64>::new(), ParamStore::<f64>::new());
+    let ka = a.insert("wa", Tensor::new([2], vec![1.0, 2.0]));
+    let kb = b.insert("wb", Tensor::new([2], vec![3.0, 4.0]));
+    assert!(b.contains(kb) && !b.contains(ka));
+    let line = line!() + 2;
+    let msg = panic_message(|| {
+        let _ = b.get(ka);
+    });
+    assert!(
+        msg.contains("ParamStore::get: the key belongs to another ParamStore"),
+        "{msg}"
+    );
+    assert!(msg.contains(&at(file!(), line)), "{msg}");
+    let tape = Tape::<f64>::new();
+    let bound = b.bind(&tape);
+    let line = line!() + 2;
+    let msg = panic_message(|| {
+        let _ = bound.var(ka);
+    });
+    assert!(
+        msg.contains("Bound::var: the key belongs to another ParamStore"),
+        "{msg}"
+    );
+    assert!(msg.contains(&at(file!(), line)), "{msg}");
+    assert_eq!(bound.var(kb).to_vec(), vec![3.0, 4.0]);
+    assert!(b.remove(ka).is_none());
+    assert_eq!(b.len(), 1);
+    let _ = &mut a;
+}
