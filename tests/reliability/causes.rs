@@ -90,3 +90,56 @@ fn param_key_is_checked_against_its_store() {
     assert_eq!(b.len(), 1);
     let _ = &mut a;
 }
+
+fn square<'t>(_: &'t Tape<f64>, v: &[Var<'t, f64>]) -> Var<'t, f64> {
+    (v[0] * v[0]).sum_all()
+}
+
+/// Cause 7: gradcheck accepted eps = 0 (a vague non-finite error), atol = inf (a wrong
+/// derivative passed) and an empty output (passed having checked nothing).
+#[test]
+fn gradcheck_validates_its_options_and_refuses_an_empty_check() {
+    use wengert::tape::gradcheck::{check_vjp, gradcheck_with, Options};
+    let x = [Tensor::new([2], vec![0.5, 1.5])];
+    let o = Options::default();
+    let cases = [
+        (
+            Options { eps: 0.0, ..o },
+            "eps = 0 must be finite and positive",
+        ),
+        (Options { eps: f64::NAN, ..o }, "eps = NaN"),
+        (
+            Options {
+                atol: f64::INFINITY,
+                ..o
+            },
+            "atol = inf must be finite",
+        ),
+        (
+            Options { rtol: -1.0, ..o },
+            "rtol = -1 must be finite and non-negative",
+        ),
+    ];
+    for (opts, want) in cases {
+        let line = line!() + 1;
+        let err = gradcheck_with(square, &x, opts).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("gradcheck: ") && msg.contains(want), "{msg}");
+        assert!(msg.contains(&at(file!(), line)), "{msg}");
+        let msg = check_vjp(square, &x, 1, opts).unwrap_err().to_string();
+        assert!(msg.contains("check_vjp: ") && msg.contains(want), "{msg}");
+    }
+    // Nothing to check: no input element, or no output element.
+    let empty = [Tensor::new([0], vec![])];
+    let msg = gradcheck_with(square, &empty, o).unwrap_err().to_string();
+    assert!(msg.contains("nothing to check"), "{msg}");
+    let line = line!() + 1;
+    let err = gradcheck_with(|_, v| v[0].slice(Axis(0), 0..0), &x, o).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("nothing to check: the output has no element"),
+        "{msg}"
+    );
+    assert!(msg.contains(&at(file!(), line)), "{msg}");
+    gradcheck_with(square, &x, o).unwrap();
+}

@@ -37,7 +37,11 @@ impl Default for Options {
 ///
 /// # Errors
 /// [`ErrorKind::GradcheckMismatch`] naming the input, element, output element, and the
-/// analytic and numeric values; [`ErrorKind::NonFinite`] for a non-finite input or output.
+/// analytic and numeric values; [`ErrorKind::NonFinite`] for a non-finite input or output;
+/// [`ErrorKind::InvalidArgument`] for invalid [`Options`] (ε not finite and positive, a
+/// tolerance negative or not finite) or an empty check (no input element or no output
+/// element: passing it would have checked nothing).
+#[track_caller]
 pub fn gradcheck<F>(f: F, inputs: &[Tensor<f64>]) -> Result<(), Error>
 where
     F: for<'t> Fn(&'t Tape<f64>, &[Var<'t, f64>]) -> Var<'t, f64>,
@@ -64,17 +68,20 @@ where
 ///     .unwrap_err();
 /// assert!(matches!(err.kind(), ErrorKind::GradcheckMismatch { analytic, .. } if *analytic == 1.5));
 /// ```
+#[track_caller]
 pub fn gradcheck_with<F>(f: F, inputs: &[Tensor<f64>], opts: Options) -> Result<(), Error>
 where
     F: for<'t> Fn(&'t Tape<f64>, &[Var<'t, f64>]) -> Var<'t, f64>,
 {
-    check_inputs(inputs)?;
+    let loc = std::panic::Location::caller();
+    check_options("gradcheck", opts, inputs).map_err(|e| e.at(loc))?;
     let mut tape = Tape::new();
     let (_, jac) = {
         let xs = leaves(&tape, inputs);
         let y = f(&tape, &xs);
         let y0 = y.to_vec();
         finite("the output", &y0)?;
+        non_empty("gradcheck", y0.len()).map_err(|e| e.at(loc))?;
         let mut jac = Vec::with_capacity(y0.len());
         for j in 0..y0.len() {
             let mut ct = vec![0.0; y0.len()];
@@ -124,11 +131,13 @@ where
 /// let x = Tensor::new([1000], (0..1000).map(|i| (i as f64 * 0.01).sin()).collect());
 /// check_vjp(|_, v| v[0] * v[0] / (v[0] + 3.0), &[x], 7, Options::default()).unwrap();
 /// ```
+#[track_caller]
 pub fn check_vjp<F>(f: F, inputs: &[Tensor<f64>], seed: u64, opts: Options) -> Result<(), Error>
 where
     F: for<'t> Fn(&'t Tape<f64>, &[Var<'t, f64>]) -> Var<'t, f64>,
 {
-    check_inputs(inputs)?;
+    let loc = std::panic::Location::caller();
+    check_options("check_vjp", opts, inputs).map_err(|e| e.at(loc))?;
     let mut rng = SplitMix(seed);
     let u: Vec<Vec<f64>> = inputs
         .iter()
@@ -139,6 +148,7 @@ where
         let xs = leaves(&tape, inputs);
         let y = f(&tape, &xs);
         finite("the output", &y.to_vec())?;
+        non_empty("check_vjp", y.numel()).map_err(|e| e.at(loc))?;
         let v: Vec<f64> = (0..y.numel()).map(|_| rng.normal()).collect();
         let g = tape.vjp(y, &v);
         let a: f64 = xs.iter().zip(&u).map(|(&x, u)| dot(g.wrt(x), u)).sum();
@@ -193,9 +203,37 @@ where
     f(tape, &xs).to_vec()
 }
 
-fn check_inputs(inputs: &[Tensor<f64>]) -> Result<(), Error> {
+/// Options that would make the check vacuous or meaningless (a step of 0 divides by 0, an
+/// infinite tolerance passes a wrong derivative), inputs with nothing to check, or non-finite
+/// inputs.
+fn check_options(op: &'static str, o: Options, inputs: &[Tensor<f64>]) -> Result<(), Error> {
+    let bad = |reason: String| Err(Error::new(ErrorKind::InvalidArgument { op, reason }));
+    if !(o.eps.is_finite() && o.eps > 0.0) {
+        return bad(format!("eps = {} must be finite and positive", o.eps));
+    }
+    for (name, t) in [("atol", o.atol), ("rtol", o.rtol)] {
+        if !(t.is_finite() && t >= 0.0) {
+            return bad(format!("{name} = {t} must be finite and non-negative"));
+        }
+    }
+    if inputs.iter().all(|t| t.data().is_empty()) {
+        return bad(format!(
+            "nothing to check: {} inputs with no element in all",
+            inputs.len()
+        ));
+    }
     for (i, t) in inputs.iter().enumerate() {
-        finite(&format!("gradcheck input {i}"), t.data())?;
+        finite(&format!("{op} input {i}"), t.data())?;
+    }
+    Ok(())
+}
+
+fn non_empty(op: &'static str, n: usize) -> Result<(), Error> {
+    if n == 0 {
+        return Err(Error::new(ErrorKind::InvalidArgument {
+            op,
+            reason: "nothing to check: the output has no element".into(),
+        }));
     }
     Ok(())
 }
