@@ -24,7 +24,10 @@
 use safetensors::tensor::{Dtype, SafeTensors, TensorView};
 use std::any::TypeId;
 use std::collections::{BTreeMap, HashSet};
-use std::path::Path;
+use std::io::Write;
+use std::panic::Location;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use wengert_tape::{Error, ErrorKind, ParamStore, Real, Tensor};
 
 /// The safetensors dtype of `T`: `F32` for `f32`, `F64` for `f64`, `None` otherwise.
@@ -39,10 +42,13 @@ fn dtype_of<T: Real>() -> Option<Dtype> {
     }
 }
 
-#[track_caller]
-fn io_err(what: String) -> Error {
-    Error::here(ErrorKind::Io { what })
+/// An I/O error at `loc`, the public function's caller: the location is passed down because a
+/// closure inside a `#[track_caller]` function does not inherit it.
+fn io_err(loc: Loc, what: String) -> Error {
+    Error::new(ErrorKind::Io { what }).at(loc)
 }
+
+type Loc = &'static Location<'static>;
 
 #[track_caller]
 fn element_type<T: Real>(op: &'static str) -> Result<Dtype, Error> {
@@ -60,16 +66,56 @@ fn element_type<T: Real>(op: &'static str) -> Result<Dtype, Error> {
 /// Writes every parameter of `store` to `path` (created or overwritten) as a safetensors
 /// file.
 ///
+/// The write is atomic: the bytes go to a temporary file in the same directory, which is
+/// flushed to disk and then renamed over `path` (and the directory flushed), so a crash or a
+/// full disk mid-save leaves the old file whole, never a truncated one.
+///
 /// # Errors
 /// [`ErrorKind::Io`] naming the path when it cannot be written or two parameters share a
 /// name; [`ErrorKind::InvalidArgument`] for an element type other than `f32`/`f64`.
 #[track_caller]
 pub fn save<T: Real>(store: &ParamStore<T>, path: impl AsRef<Path>) -> Result<(), Error> {
+    let loc = Location::caller();
     let path = path.as_ref();
     let dtype = element_type::<T>("io::save")?;
     let bytes = to_bytes(store, dtype)
-        .map_err(|e| io_err(format!("cannot save to {}: {e}", path.display())))?;
-    std::fs::write(path, bytes).map_err(|e| io_err(format!("cannot write {}: {e}", path.display())))
+        .map_err(|e| io_err(loc, format!("cannot save to {}: {e}", path.display())))?;
+    write_atomic(path, &bytes)
+        .map_err(|e| io_err(loc, format!("cannot write {}: {e}", path.display())))
+}
+
+/// Temporary file, fsync, rename over the target, fsync of the directory.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static SEQ: AtomicU64 = AtomicU64::new(0);
+    let name = path.file_name().ok_or_else(|| {
+        std::io::Error::new(std::io::ErrorKind::InvalidInput, "the path names no file")
+    })?;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(
+        ".{}-{}.tmp",
+        std::process::id(),
+        SEQ.fetch_add(1, Ordering::Relaxed)
+    ));
+    let tmp = dir.join(tmp_name);
+    let written = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+        return written;
+    }
+    // The rename is durable only once the directory entry is; not possible on every platform.
+    #[cfg(unix)]
+    std::fs::File::open(&dir)?.sync_all()?;
+    Ok(())
 }
 
 fn to_bytes<T: Real>(store: &ParamStore<T>, dtype: Dtype) -> Result<Vec<u8>, String> {
@@ -107,30 +153,35 @@ fn to_bytes<T: Real>(store: &ParamStore<T>, dtype: Dtype) -> Result<Vec<u8>, Str
 /// [`ErrorKind::InvalidArgument`] for an element type other than `f32`/`f64`.
 #[track_caller]
 pub fn load<T: Real>(store: &mut ParamStore<T>, path: impl AsRef<Path>) -> Result<(), Error> {
+    let loc = Location::caller();
     let path = path.as_ref();
     let dtype = element_type::<T>("io::load")?;
-    let bytes = read(path)?;
-    let file = parse(&bytes, path)?;
+    let bytes = read(path, loc)?;
+    let file = parse(&bytes, path, loc)?;
     let p = path.display();
     let names: HashSet<String> = file.names().into_iter().cloned().collect();
     let mut values = Vec::with_capacity(store.len());
     for (key, name, t) in store.iter() {
         if !names.contains(name) {
-            return Err(io_err(format!(
-                "{p}: parameter {name:?} is missing from the file"
-            )));
+            return Err(io_err(
+                loc,
+                format!("{p}: parameter {name:?} is missing from the file"),
+            ));
         }
         let view = file
             .tensor(name)
-            .map_err(|e| io_err(format!("{p}: {e:?}")))?;
+            .map_err(|e| io_err(loc, format!("{p}: {e:?}")))?;
         let want = t.shape().dims();
         if view.shape() != want {
-            return Err(io_err(format!(
-                "{p}: tensor {name:?} has shape {:?}, the parameter has shape {want:?}",
-                view.shape()
-            )));
+            return Err(io_err(
+                loc,
+                format!(
+                    "{p}: tensor {name:?} has shape {:?}, the parameter has shape {want:?}",
+                    view.shape()
+                ),
+            ));
         }
-        values.push((key, decode::<T>(&view, dtype, name, path)?));
+        values.push((key, decode::<T>(&view, dtype, name, path, loc)?));
     }
     let known: HashSet<&str> = store.iter().map(|(_, n, _)| n).collect();
     if let Some(extra) = file
@@ -138,9 +189,10 @@ pub fn load<T: Real>(store: &mut ParamStore<T>, path: impl AsRef<Path>) -> Resul
         .into_iter()
         .find(|n| !known.contains(n.as_str()))
     {
-        return Err(io_err(format!(
-            "{p}: the file has tensor {extra:?}, which is not a parameter of the store"
-        )));
+        return Err(io_err(
+            loc,
+            format!("{p}: the file has tensor {extra:?}, which is not a parameter of the store"),
+        ));
     }
     for (key, data) in values {
         store.get_mut(key).data_mut().copy_from_slice(&data);
@@ -154,48 +206,53 @@ pub fn load<T: Real>(store: &mut ParamStore<T>, path: impl AsRef<Path>) -> Resul
 /// As [`load`] (a missing, unreadable or invalid file, a tensor of the wrong dtype).
 #[track_caller]
 pub fn load_new<T: Real>(path: impl AsRef<Path>) -> Result<ParamStore<T>, Error> {
+    let loc = Location::caller();
     let path = path.as_ref();
     let dtype = element_type::<T>("io::load_new")?;
-    let bytes = read(path)?;
-    let file = parse(&bytes, path)?;
+    let bytes = read(path, loc)?;
+    let file = parse(&bytes, path, loc)?;
     let sorted: BTreeMap<String, TensorView<'_>> = file.tensors().into_iter().collect();
     let mut store = ParamStore::new();
     for (name, view) in sorted {
-        let data = decode::<T>(&view, dtype, &name, path)?;
+        let data = decode::<T>(&view, dtype, &name, path, loc)?;
         store.insert(name, Tensor::new(view.shape().to_vec(), data));
     }
     Ok(store)
 }
 
-#[track_caller]
-fn read(path: &Path) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|e| io_err(format!("cannot read {}: {e}", path.display())))
+fn read(path: &Path, loc: Loc) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|e| io_err(loc, format!("cannot read {}: {e}", path.display())))
 }
 
-#[track_caller]
-fn parse<'a>(bytes: &'a [u8], path: &Path) -> Result<SafeTensors<'a>, Error> {
+fn parse<'a>(bytes: &'a [u8], path: &Path, loc: Loc) -> Result<SafeTensors<'a>, Error> {
     SafeTensors::deserialize(bytes).map_err(|e| {
-        io_err(format!(
-            "{} is not a valid safetensors file ({} bytes; truncated or corrupt?): {e:?}",
-            path.display(),
-            bytes.len()
-        ))
+        io_err(
+            loc,
+            format!(
+                "{} is not a valid safetensors file ({} bytes; truncated or corrupt?): {e:?}",
+                path.display(),
+                bytes.len()
+            ),
+        )
     })
 }
 
-#[track_caller]
 fn decode<T: Real>(
     view: &TensorView<'_>,
     want: Dtype,
     name: &str,
     path: &Path,
+    loc: Loc,
 ) -> Result<Vec<T>, Error> {
     if view.dtype() != want {
-        return Err(io_err(format!(
-            "{}: tensor {name:?} has dtype {:?}, expected {want:?}",
-            path.display(),
-            view.dtype()
-        )));
+        return Err(io_err(
+            loc,
+            format!(
+                "{}: tensor {name:?} has dtype {:?}, expected {want:?}",
+                path.display(),
+                view.dtype()
+            ),
+        ));
     }
     let data = view.data();
     let out = match want {
