@@ -11,6 +11,8 @@ mod anomaly;
 mod bad_input;
 #[path = "reliability/causes.rs"]
 mod causes;
+#[path = "reliability/causes_ebm.rs"]
+mod causes_ebm;
 
 /// The message of the panic raised by `f`.
 fn panic_message(f: impl FnOnce()) -> String {

@@ -197,11 +197,28 @@ impl<T: Real> Trainer<T> {
                 reason: "the minibatch is empty".into(),
             }));
         }
+        self.batch(samples, None, &mut f)
+    }
+
+    /// The minibatch step; `ids[i]` names sample `i` in error messages (its index in the
+    /// batch otherwise).
+    #[track_caller]
+    fn batch<S, F>(&mut self, samples: &[S], ids: Option<&[usize]>, f: &mut F) -> Result<T, Error>
+    where
+        F: for<'t, 's> FnMut(&'t Tape<T>, &Bound<'t, 's, T>, &S) -> Var<'t, T>,
+    {
         self.zero_grads();
         let w = T::one() / T::lit(samples.len() as f64);
         let mut total = T::zero();
-        for s in samples {
-            total += self.accumulate(w, |tape, p| f(tape, p, s))? * w;
+        for (i, s) in samples.iter().enumerate() {
+            let l = self.accumulate(w, |tape, p| f(tape, p, s)).map_err(|e| {
+                let which = match ids {
+                    Some(ids) => format!("sample {} (data index {})", i, ids[i]),
+                    None => format!("sample {i} of the batch"),
+                };
+                context(e, &which)
+            })?;
+            total += l * w;
         }
         self.update(total)
     }
@@ -231,29 +248,72 @@ impl<T: Real> Trainer<T> {
     /// the last. Shows a progress bar on long runs when stderr is a terminal.
     ///
     /// # Panics
-    /// If `data` is empty, `batch_size` is 0, or a step fails (see
-    /// [`Trainer::try_learn_batch`]).
+    /// As [`Trainer::try_fit`] errors.
     #[track_caller]
-    pub fn fit<S, F>(&mut self, data: &[S], epochs: usize, batch_size: usize, mut f: F) -> T
+    pub fn fit<S, F>(&mut self, data: &[S], epochs: usize, batch_size: usize, f: F) -> T
     where
         F: for<'t, 's> FnMut(&'t Tape<T>, &Bound<'t, 's, T>, &S) -> Var<'t, T>,
     {
-        assert!(
-            !data.is_empty() && batch_size > 0,
-            "wengert: fit: needs data ({} samples) and a batch size > 0 (got {batch_size})",
-            data.len()
-        );
-        let bar = progress::epoch_bar(self.progress, epochs, epochs * data.len());
+        match self.try_fit(data, epochs, batch_size, f) {
+            Ok(l) => l,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`Trainer::fit`], returning an error instead of panicking. A failing step leaves the
+    /// parameters as the previous step left them.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidArgument`] for no data, a batch size of 0 or 0 epochs (there would
+    /// be no loss to report); a step's error (see [`Trainer::try_learn_batch`]) with the
+    /// epoch, the step and the sample's index in `data` added to its message.
+    ///
+    /// ```
+    /// use wengert_ebm::train::{Sgd, Trainer};
+    /// use wengert_tape::{ParamStore, Tensor};
+    /// let mut store = ParamStore::<f64>::new();
+    /// let w = store.insert("w", Tensor::scalar(1.0));
+    /// let mut t = Trainer::new(store, Sgd::new(0.1), 1);
+    /// let err = t.try_fit(&[1.0], 0, 1, |_, p, _| p.var(w)).unwrap_err();
+    /// assert!(err.to_string().contains("epochs = 0"));
+    /// let err = t.try_fit(&[1.0, f64::NAN], 1, 2, |_, p, &x| p.var(w) * x).unwrap_err();
+    /// assert!(err.to_string().contains("epoch 0, step 0: sample"), "{err}");
+    /// assert_eq!(t.store().get(w).data(), &[1.0]); // unchanged
+    /// ```
+    #[track_caller]
+    pub fn try_fit<S, F>(
+        &mut self,
+        data: &[S],
+        epochs: usize,
+        batch_size: usize,
+        mut f: F,
+    ) -> Result<T, Error>
+    where
+        F: for<'t, 's> FnMut(&'t Tape<T>, &Bound<'t, 's, T>, &S) -> Var<'t, T>,
+    {
+        if data.is_empty() || batch_size == 0 || epochs == 0 {
+            return Err(Error::here(ErrorKind::InvalidArgument {
+                op: "fit",
+                reason: format!(
+                    "needs data ({} samples), a batch size > 0 (got {batch_size}) and \
+                     epochs > 0 (got epochs = {epochs})",
+                    data.len()
+                ),
+            }));
+        }
+        self.sgd.validate()?;
+        let bar = progress::epoch_bar(self.progress, epochs, epochs.saturating_mul(data.len()));
         let mut order: Vec<usize> = (0..data.len()).collect();
-        let mut batch: Vec<&S> = Vec::with_capacity(batch_size);
+        let mut batch: Vec<&S> = Vec::with_capacity(batch_size.min(data.len()));
         let mut last = T::zero();
-        for _ in 0..epochs {
+        for epoch in 0..epochs {
             order.shuffle(&mut self.rng);
             let (mut sum, mut n) = (T::zero(), 0usize);
-            for chunk in order.chunks(batch_size) {
+            for (step, chunk) in order.chunks(batch_size).enumerate() {
                 batch.clear();
                 batch.extend(chunk.iter().map(|&i| &data[i]));
-                sum += self.learn_batch(&batch, |tape, p, s| f(tape, p, s));
+                let l = self.batch(&batch, Some(chunk), &mut |tape, p, s| f(tape, p, s));
+                sum += l.map_err(|e| context(e, &format!("epoch {epoch}, step {step}")))?;
                 n += 1;
             }
             last = sum / T::lit(n as f64);
@@ -262,7 +322,7 @@ impl<T: Real> Trainer<T> {
             bar.inc(1);
         }
         bar.finish_and_clear();
-        last
+        Ok(last)
     }
 
     fn zero_grads(&mut self) {
@@ -325,5 +385,24 @@ impl<T: Real> Trainer<T> {
             .try_step(&mut self.store, &self.grads, &mut self.velocity)?;
         self.history.push(loss);
         Ok(loss)
+    }
+}
+
+/// `e` with `what` (the epoch, step or sample) put in front of its message; kind and location
+/// kept.
+fn context(e: Error, what: &str) -> Error {
+    let kind = match e.kind().clone() {
+        ErrorKind::NonFinite { what: w } => ErrorKind::NonFinite {
+            what: format!("{what}: {w}"),
+        },
+        ErrorKind::InvalidArgument { op, reason } => ErrorKind::InvalidArgument {
+            op,
+            reason: format!("{what}: {reason}"),
+        },
+        k => k,
+    };
+    match e.location() {
+        Some(l) => Error::new(kind).at(l),
+        None => Error::new(kind),
     }
 }

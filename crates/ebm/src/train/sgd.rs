@@ -85,11 +85,10 @@ impl<T: Real> Sgd<T> {
     /// [`ErrorKind::InvalidArgument`] naming the bad setting.
     #[track_caller]
     pub fn validate(&self) -> Result<(), Error> {
+        // A closure does not inherit `#[track_caller]`: take the caller's line out here.
+        let loc = std::panic::Location::caller();
         let bad = |reason: String| {
-            Err(Error::here(ErrorKind::InvalidArgument {
-                op: "sgd",
-                reason,
-            }))
+            Err(Error::new(ErrorKind::InvalidArgument { op: "sgd", reason }).at(loc))
         };
         let (lr, wd, mu) = (self.lr, self.weight_decay, self.momentum);
         if !lr.is_finite() || lr <= T::zero() {
@@ -120,7 +119,9 @@ impl<T: Real> Sgd<T> {
     ///
     /// # Errors
     /// As [`Sgd::validate`]; [`ErrorKind::ShapeMismatch`] when the gradients do not match the
-    /// parameters (count or sizes).
+    /// parameters (count or sizes); [`ErrorKind::NonFinite`] naming the parameter, the element
+    /// and the values when the update would make a weight non-finite (a NaN gradient, a
+    /// learning rate so large that `w − η v` overflows): checked before anything is written.
     #[track_caller]
     pub fn try_step(
         &self,
@@ -144,13 +145,37 @@ impl<T: Real> Sgd<T> {
             velocity.v = sizes.iter().map(|&n| vec![T::zero(); n]).collect();
         }
         let keys: Vec<_> = store.keys().collect();
+        // First the whole update is computed and checked, so that a bad one writes nothing.
+        for ((&k, g), v) in keys.iter().zip(grads).zip(&velocity.v) {
+            let w = store.get(k).data();
+            for (e, ((&w, &g), &v)) in w.iter().zip(g).zip(v).enumerate() {
+                let (v1, w1) = self.update(w, g, v);
+                if !(v1.is_finite() && w1.is_finite()) {
+                    return Err(Error::here(ErrorKind::NonFinite {
+                        what: format!(
+                            "sgd step: parameter {:?} element {e} would become {w1:?} \
+                             (weight {w:?}, gradient {g:?}, learning rate {:?}); nothing was \
+                             updated",
+                            store.name(k),
+                            self.lr
+                        ),
+                    }));
+                }
+            }
+        }
         for ((k, g), v) in keys.into_iter().zip(grads).zip(&mut velocity.v) {
             for ((w, &g), v) in store.get_mut(k).data_mut().iter_mut().zip(g).zip(v) {
-                let g = g + self.weight_decay * *w;
-                *v = self.momentum * *v + g;
-                *w -= self.lr * *v;
+                (*v, *w) = self.update(*w, g, *v);
             }
         }
         Ok(())
+    }
+
+    /// The new velocity and weight.
+    #[inline]
+    fn update(&self, w: T, g: T, v: T) -> (T, T) {
+        let g = g + self.weight_decay * w;
+        let v = self.momentum * v + g;
+        (v, w - self.lr * v)
     }
 }
