@@ -27,7 +27,8 @@ pub fn rng(seed: u64) -> Rng {
 /// A tensor of independent uniform draws in `[lo, hi)`.
 ///
 /// # Panics
-/// If `lo >= hi` or either bound is not finite.
+/// If `lo >= hi` or either bound is not finite, or if the shape's elements overflow `usize`
+/// or cannot be allocated (a clear panic, not an abort).
 #[track_caller]
 pub fn uniform<T: Real>(rng: &mut Rng, shape: impl Into<Shape>, lo: f64, hi: f64) -> Tensor<T> {
     assert!(
@@ -35,9 +36,10 @@ pub fn uniform<T: Real>(rng: &mut Rng, shape: impl Into<Shape>, lo: f64, hi: f64
         "wengert: init::uniform: the range [{lo}, {hi}) is empty or not finite"
     );
     let shape = shape.into();
-    let data = (0..shape.numel())
-        .map(|_| T::lit(rng.gen_range(lo..hi)))
-        .collect();
+    let mut data = wengert_tape::try_filled("init::uniform", &shape, T::zero())
+        .unwrap_or_else(|e| panic!("{e}"));
+    data.iter_mut()
+        .for_each(|v| *v = T::lit(rng.gen_range(lo..hi)));
     Tensor::new(shape, data)
 }
 
@@ -45,10 +47,14 @@ pub fn uniform<T: Real>(rng: &mut Rng, shape: impl Into<Shape>, lo: f64, hi: f64
 /// weighted sums start with variance about 1/3, in the linear region of a tanh.
 /// A `fan_in` of 0 is treated as 1.
 ///
+/// # Panics
+/// As [`uniform`].
+///
 /// ```
 /// let w = wengert_ebm::init::fan_in::<f32>(&mut wengert_ebm::init::rng(1), [100], 25);
 /// assert!(w.data().iter().all(|v| v.abs() <= 0.2));
 /// ```
+#[track_caller]
 pub fn fan_in<T: Real>(rng: &mut Rng, shape: impl Into<Shape>, fan_in: usize) -> Tensor<T> {
     let a = 1.0 / (fan_in.max(1) as f64).sqrt();
     uniform(rng, shape, -a, a)

@@ -82,14 +82,34 @@ impl<T: Real> Tape<T> {
         self.push_tensor_leaf(shape.into(), data, false)
     }
 
+    /// [`Tape::tensor`], returning an error instead of panicking.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) naming the shape
+    /// when it overflows `usize` or does not hold `data.len()` elements.
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// let err = tape.try_tensor([1 << 40, 1 << 24], vec![]).unwrap_err();
+    /// assert!(err.to_string().contains("more than usize::MAX elements"));
+    /// assert!(tape.try_tensor([2], vec![1.0]).is_err());
+    /// ```
+    #[track_caller]
+    pub fn try_tensor(
+        &self,
+        shape: impl Into<Shape>,
+        data: Vec<T>,
+    ) -> Result<Var<'_, T>, crate::Error> {
+        let shape = shape.into();
+        crate::tensor::check_len("tensor", &shape, data.len())?;
+        Ok(self.push_tensor_leaf(shape, data, true))
+    }
+
     #[track_caller]
     fn push_tensor_leaf(&self, shape: Shape, data: Vec<T>, grad: bool) -> Var<'_, T> {
-        assert!(
-            shape.numel() == data.len(),
-            "wengert: tensor: shape {shape} holds {} elements, but {} were given",
-            shape.numel(),
-            data.len()
-        );
+        if let Err(e) = crate::tensor::check_len("tensor", &shape, data.len()) {
+            panic!("{e}");
+        }
         let mut s = self.inner.borrow_mut();
         let off = s.tvals.len();
         s.tvals.extend_from_slice(&data);

@@ -59,5 +59,5 @@ pub use params::{Bound, ParamKey, ParamStore};
 pub use real::Real;
 pub use shape::{broadcast_shapes, Shape};
 pub use tape::Tape;
-pub use tensor::Tensor;
+pub use tensor::{try_filled, Tensor};
 pub use var::Var;

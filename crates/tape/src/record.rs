@@ -14,7 +14,8 @@ impl<T: Real> Tape<T> {
     /// `out_shape`; see [`Op`] for a complete custom op.
     ///
     /// # Panics
-    /// If the inputs were recorded on another tape.
+    /// If the inputs were recorded on another tape, if `out_shape` has more than
+    /// `usize::MAX` elements, or if its values cannot be allocated.
     #[track_caller]
     pub fn record_op<O: Op<T>>(
         &self,
@@ -34,10 +35,14 @@ impl<T: Real> Tape<T> {
                 self.as_tensor(*v)
             })
             .collect();
+        let len = out_shape.numel();
         let mut g = self.inner.borrow_mut();
         let s = &mut *g;
         let off = s.tvals.len();
-        let len = out_shape.numel();
+        if s.tvals.try_reserve(len).is_err() {
+            drop(g);
+            no_room(op.name(), &out_shape, len);
+        }
         s.tvals.resize(off + len, T::zero());
         let (below, out) = s.tvals.split_at_mut(off);
         {
@@ -91,4 +96,19 @@ impl<T: Real> Tape<T> {
         )
         .index() as u32
     }
+}
+
+/// A failed allocation would abort the process: panic instead, naming the op and the shape.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn no_room(op: &str, shape: &Shape, len: usize) -> ! {
+    let l = Location::caller();
+    panic!(
+        "wengert: {op}: cannot allocate {len} elements for its result of shape {shape} \
+         (at {}:{}:{})",
+        l.file(),
+        l.line(),
+        l.column()
+    )
 }

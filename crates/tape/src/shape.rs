@@ -28,8 +28,53 @@ impl Shape {
     }
 
     /// The number of elements (1 for a scalar).
+    ///
+    /// # Panics
+    /// If the product of the lengths overflows `usize` (see [`Shape::try_numel`]): an
+    /// unchecked product wrapped around, to 0 for `[1 << 40, 1 << 24]`, and a tensor of that
+    /// shape was accepted with no elements.
+    #[track_caller]
     pub fn numel(&self) -> usize {
-        self.0.iter().product()
+        match self.checked_numel() {
+            Some(n) => n,
+            None => overflow(self),
+        }
+    }
+
+    /// The number of elements, or `None` if it does not fit in a `usize`. A zero length
+    /// anywhere makes it 0, whatever the others.
+    ///
+    /// ```
+    /// use wengert_tape::Shape;
+    /// assert_eq!(Shape::from([1 << 40, 1 << 24]).checked_numel(), None);
+    /// assert_eq!(Shape::from([usize::MAX, 2, 0]).checked_numel(), Some(0));
+    /// ```
+    pub fn checked_numel(&self) -> Option<usize> {
+        if self.0.contains(&0) {
+            return Some(0);
+        }
+        self.0.iter().try_fold(1usize, |n, &d| n.checked_mul(d))
+    }
+
+    /// The number of elements, or an error naming `op` and the shape if it overflows.
+    ///
+    /// # Errors
+    /// [`ErrorKind::InvalidArgument`] when the product of the lengths overflows `usize`.
+    ///
+    /// ```
+    /// use wengert_tape::Shape;
+    /// let err = Shape::from([1 << 40, 1 << 24]).try_numel("tensor").unwrap_err();
+    /// assert!(err.to_string().contains("tensor: shape [1099511627776, 16777216] has more"));
+    /// ```
+    #[track_caller]
+    pub fn try_numel(&self, op: &'static str) -> Result<usize, Error> {
+        match self.checked_numel() {
+            Some(n) => Ok(n),
+            None => Err(Error::here(ErrorKind::InvalidArgument {
+                op,
+                reason: format!("shape {self} has more than usize::MAX elements"),
+            })),
+        }
     }
 
     /// The axis lengths.
@@ -84,11 +129,25 @@ impl fmt::Debug for Shape {
     }
 }
 
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn overflow(s: &Shape) -> ! {
+    let l = std::panic::Location::caller();
+    panic!(
+        "wengert: shape {s} has more than usize::MAX elements (at {}:{}:{})",
+        l.file(),
+        l.line(),
+        l.column()
+    )
+}
+
 /// The numpy broadcast of two shapes: axes are aligned from the right, and an axis of
 /// length 1 (or a missing one) stretches to the other's length.
 ///
 /// # Errors
-/// [`ErrorKind::Broadcast`] when two aligned axes differ and neither is 1.
+/// [`ErrorKind::Broadcast`] when two aligned axes differ and neither is 1;
+/// [`ErrorKind::InvalidArgument`] when the result has more than `usize::MAX` elements.
 ///
 /// ```
 /// use wengert_tape::{broadcast_shapes, Shape};
@@ -115,7 +174,14 @@ pub fn broadcast_shapes(op: &'static str, a: &Shape, b: &Shape) -> Result<Shape,
             }
         };
     }
-    Ok(Shape(out))
+    let out = Shape(out);
+    if out.checked_numel().is_none() {
+        return Err(Error::new(ErrorKind::InvalidArgument {
+            op,
+            reason: format!("broadcasting {a} and {b} gives {out}, more than usize::MAX elements"),
+        }));
+    }
+    Ok(out)
 }
 
 fn axis_from_right(s: &Shape, k: usize) -> usize {

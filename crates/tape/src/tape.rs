@@ -123,7 +123,8 @@ impl<T: Real> Tape<T> {
         }
     }
 
-    /// An empty tape with room for `nodes` scalar nodes.
+    /// An empty tape with room for `nodes` scalar nodes. The count is a hint: a capacity
+    /// that cannot be allocated is not reserved (the tape grows as it records).
     ///
     /// ```
     /// let tape = wengert_tape::Tape::<f32>::with_capacity(1 << 10);
@@ -133,7 +134,7 @@ impl<T: Real> Tape<T> {
         let t = Tape::new();
         {
             let mut s = t.inner.borrow_mut();
-            s.nodes.reserve(nodes);
+            let _ = s.nodes.try_reserve(nodes);
         }
         t
     }

@@ -241,7 +241,9 @@ pub fn try_langevin<T: Real>(
     let noise = (T::lit(2.0) * opts.step / opts.beta).sqrt();
     let mut tape = Tape::new();
     let mut y = y0;
-    let mut out = Vec::with_capacity(opts.n_steps);
+    // Not `with_capacity(n_steps)`: an untrusted count (2^40 steps) aborted the process up
+    // front; the chain grows as it runs, and a divergence stops it early.
+    let mut out = Vec::with_capacity(opts.n_steps.min(1024));
     for i in 0..opts.n_steps {
         let (e, g) = energy_grad(model, store, &mut tape, x, &y);
         if !e.is_finite() || g.iter().any(|v| !v.is_finite()) {

@@ -6,16 +6,21 @@ use wengert_tape::{Error, ErrorKind, Op, Real, Tape, TensorRef, Var};
 /// [`one_hot`], returning an error instead of panicking.
 ///
 /// # Errors
-/// [`ErrorKind::IndexOutOfRange`] naming the first index `≥ n`.
+/// [`ErrorKind::IndexOutOfRange`] naming the first index `≥ n`;
+/// [`ErrorKind::InvalidArgument`] when `indices.len() × n` overflows or cannot be allocated.
 #[track_caller]
 pub fn try_one_hot<'t, T: Real>(
     tape: &'t Tape<T>,
     n: usize,
     indices: &[usize],
 ) -> Result<Var<'t, T>, Error> {
-    let mut data = vec![T::zero(); indices.len() * n];
-    for (row, &i) in indices.iter().enumerate() {
+    // Indices first: a bad one is reported before anything is allocated.
+    for &i in indices {
         check_index("one_hot", i, n)?;
+    }
+    let shape = wengert_tape::Shape::from([indices.len(), n]);
+    let mut data = wengert_tape::try_filled("one_hot", &shape, T::zero())?;
+    for (row, &i) in indices.iter().enumerate() {
         data[row * n + i] = T::one();
     }
     Ok(tape.constant_tensor([indices.len(), n], data))
@@ -33,7 +38,7 @@ pub fn try_one_hot<'t, T: Real>(
 /// ```
 ///
 /// # Panics
-/// If an index is `≥ n`.
+/// As [`try_one_hot`] errors.
 #[track_caller]
 pub fn one_hot<'t, T: Real>(tape: &'t Tape<T>, n: usize, indices: &[usize]) -> Var<'t, T> {
     try_one_hot(tape, n, indices).unwrap_or_else(|e| panic!("{e}"))

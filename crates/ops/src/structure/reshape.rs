@@ -35,14 +35,15 @@ impl<T: Real> Op<T> for Reshape {
 ///
 /// # Errors
 /// [`ErrorKind::ShapeMismatch`] naming `reshape`, the old and the new shape, when they hold
-/// different numbers of elements.
+/// different numbers of elements (a new shape whose product overflows `usize` holds none:
+/// unchecked, it wrapped around and could equal the old count).
 #[track_caller]
 pub fn try_reshape<'t, T: Real>(
     x: Var<'t, T>,
     shape: impl Into<Shape>,
 ) -> Result<Var<'t, T>, Error> {
     let (from, to) = (x.shape(), shape.into());
-    if from.numel() != to.numel() {
+    if to.checked_numel() != Some(from.numel()) {
         return Err(Error::here(ErrorKind::ShapeMismatch {
             op: "reshape",
             lhs: from,
@@ -125,6 +126,7 @@ pub fn try_broadcast_to<'t, T: Real>(
     if from.rank() > to.rank() {
         return Err(err());
     }
+    to.try_numel("broadcast_to").map_err(|e| e.at(loc))?;
     let off = to.rank() - from.rank();
     let src = from.strides();
     let mut strides: SmallVec<[usize; 4]> = SmallVec::from_elem(0, to.rank());
