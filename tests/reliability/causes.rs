@@ -143,3 +143,60 @@ fn gradcheck_validates_its_options_and_refuses_an_empty_check() {
     assert!(msg.contains(&at(file!(), line)), "{msg}");
     gradcheck_with(square, &x, o).unwrap();
 }
+
+/// Cause 4: shape products were unchecked (`[1 << 40, 1 << 24]` wrapped to 0 elements and was
+/// accepted), `one_hot` with a huge class count overflowed, and Langevin reserved room for
+/// every step up front (2^40 steps aborted the process).
+#[test]
+fn shape_arithmetic_is_checked() {
+    let tape = Tape::<f64>::new();
+    let line = line!() + 1;
+    let err = tape.try_tensor([1 << 40, 1 << 24], vec![]).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("tensor: shape [1099511627776, 16777216] has more than usize::MAX elements"),
+        "{msg}"
+    );
+    assert!(msg.contains(&at(file!(), line)), "{msg}");
+    let line = line!() + 2;
+    let msg = panic_message(|| {
+        let _ = tape.tensor([1 << 40, 1 << 24], vec![]);
+    });
+    assert!(msg.contains("more than usize::MAX elements"), "{msg}");
+    assert!(msg.contains(&at(file!(), line)), "{msg}");
+
+    let x = tape.tensor([2, 3], vec![0.0; 6]);
+    // 2 · (2^63 + 3) = 2^64 + 6 wrapped to 6: this reshape of 6 elements was accepted.
+    let wrap = [2usize, (1 << 63) + 3];
+    let err = wengert::ops::structure::try_reshape(x, wrap).unwrap_err();
+    assert!(err.to_string().contains("reshape: shape mismatch"), "{err}");
+    let err = wengert::ops::structure::try_one_hot(&tape, usize::MAX / 2, &[1, 2, 3]).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("one_hot: shape [3, 9223372036854775807] has more"),
+        "{err}"
+    );
+    assert!(Tensor::<f64>::try_zeros([1 << 62, 1 << 3]).is_err());
+
+    // Langevin with 2^40 steps: stops at the first non-finite energy instead of aborting.
+    use wengert::ebm::energy::from_fn;
+    use wengert::ebm::infer::{self, LangevinOptions};
+    let model = from_fn(|_p, _x, y| (y * y * 1e300).sum_all());
+    let opts = LangevinOptions {
+        step: 1e300,
+        beta: 1.0,
+        n_steps: 1 << 40,
+    };
+    let r = infer::try_langevin(
+        &model,
+        &ParamStore::new(),
+        &Tensor::scalar(0.0),
+        Tensor::scalar(1.0),
+        opts,
+        &mut wengert::ebm::init::rng(0),
+    );
+    assert!(r
+        .unwrap_err()
+        .to_string()
+        .contains("infer::langevin: energy"));
+}
