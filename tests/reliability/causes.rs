@@ -200,3 +200,30 @@ fn shape_arithmetic_is_checked() {
         .to_string()
         .contains("infer::langevin: energy"));
 }
+
+/// Recording or sweeping inside `with_values` panicked with RefCell's "already borrowed".
+#[test]
+fn recording_inside_with_values_names_the_rule() {
+    let tape = Tape::<f64>::new();
+    let t = tape.tensor([2], vec![1.0, 2.0]);
+    let line = line!() + 2;
+    let msg = panic_message(|| {
+        t.with_values(|_| t * t);
+    });
+    assert!(
+        msg.contains("cannot record an operation or run a backward sweep")
+            && msg.contains("inside Var::with_values"),
+        "{msg}"
+    );
+    assert!(msg.contains(&at(file!(), line)), "{msg}");
+    let (a, b) = (tape.var(1.0), tape.var(2.0));
+    let msg = panic_message(|| {
+        t.with_values(|_| a * b);
+    });
+    assert!(msg.contains("inside Var::with_values"), "{msg}");
+    let y = (t * t).sum_all();
+    let msg = panic_message(|| {
+        t.with_values(|_| drop(tape.backward(y)));
+    });
+    assert!(msg.contains("inside Var::with_values"), "{msg}");
+}

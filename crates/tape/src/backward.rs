@@ -227,7 +227,7 @@ impl<T: Real> Tape<T> {
                 rhs: [cotangent.len()].into(),
             }));
         }
-        let mut g = self.inner.borrow_mut();
+        let mut g = self.inner_mut();
         let s = &mut *g;
         let mut sadj = s.pool.pop().unwrap_or_default();
         let mut tadj = s.pool.pop().unwrap_or_default();

@@ -29,7 +29,7 @@ impl<T: Real> Tape<T> {
         // One borrow and one reservation for all the leaves: this runs once per gradient,
         // before anything else is recorded.
         let first = {
-            let mut s = self.inner.borrow_mut();
+            let mut s = self.inner_mut();
             let first = s.nodes.len();
             NodeId::scalar(first + xs.len());
             s.nodes.extend((first..first + xs.len()).map(|i| SNode {
@@ -110,7 +110,7 @@ impl<T: Real> Tape<T> {
         if let Err(e) = crate::tensor::check_len("tensor", &shape, data.len()) {
             panic!("{e}");
         }
-        let mut s = self.inner.borrow_mut();
+        let mut s = self.inner_mut();
         let off = s.tvals.len();
         s.tvals.extend_from_slice(&data);
         let id = s.push_tnode(
@@ -129,7 +129,7 @@ impl<T: Real> Tape<T> {
     #[inline(always)]
     pub(crate) fn push_leaf(&self, x: T) -> NodeId {
         // The record path of `push1` (inlined, no call): leaves are a tenth of a scalar graph.
-        let mut s = self.inner.borrow_mut();
+        let mut s = self.inner_mut();
         let i = s.nodes.len();
         s.nodes.push(SNode {
             a: i as u32,

@@ -206,7 +206,7 @@ impl<T: Real> ParamStore<T> {
     #[track_caller]
     pub fn bind<'t, 's>(&'s self, tape: &'t Tape<T>) -> Bound<'t, 's, T> {
         let loc = std::panic::Location::caller();
-        let mut s = tape.inner.borrow_mut();
+        let mut s = tape.inner_mut();
         let first = s.tnodes.len();
         for &k in &self.order {
             let t = &self.params[k.slot].1;

@@ -36,7 +36,7 @@ impl<T: Real> Tape<T> {
             })
             .collect();
         let len = out_shape.numel();
-        let mut g = self.inner.borrow_mut();
+        let mut g = self.inner_mut();
         let s = &mut *g;
         let off = s.tvals.len();
         if s.tvals.try_reserve(len).is_err() {
@@ -78,7 +78,7 @@ impl<T: Real> Tape<T> {
             return v.id().index() as u32;
         }
         let id = self.materialize(v);
-        let mut s = self.inner.borrow_mut();
+        let mut s = self.inner_mut();
         let off = s.tvals.len();
         s.tvals.push(v.value());
         let (kind, grad) = if id.is_const() {

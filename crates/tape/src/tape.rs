@@ -133,7 +133,7 @@ impl<T: Real> Tape<T> {
     pub fn with_capacity(nodes: usize) -> Tape<T> {
         let t = Tape::new();
         {
-            let mut s = t.inner.borrow_mut();
+            let mut s = t.inner_mut();
             let _ = s.nodes.try_reserve(nodes);
         }
         t
@@ -210,8 +210,22 @@ impl<T: Real> Tape<T> {
         self.fold.set(!s.hooked());
     }
 
+    /// The tape's lists, mutably: what recording and sweeping take. A read of the values
+    /// ([`Var::with_values`](crate::Var::with_values)) borrows them for its closure, so
+    /// recording or sweeping inside it is refused with a message naming the rule (RefCell's
+    /// own said only "already borrowed"). The same test as `borrow_mut`, so free on the fast
+    /// path.
+    #[inline(always)]
+    #[track_caller]
+    pub(crate) fn inner_mut(&self) -> std::cell::RefMut<'_, Inner<T>> {
+        match self.inner.try_borrow_mut() {
+            Ok(s) => s,
+            Err(_) => busy(),
+        }
+    }
+
     pub(crate) fn set_program(&self) {
-        let mut s = self.inner.borrow_mut();
+        let mut s = self.inner_mut();
         s.program = Some(Vec::new());
         self.fold.set(false);
     }
@@ -264,7 +278,7 @@ impl<T: Real> Tape<T> {
         instr: impl FnOnce() -> Instr<T>,
     ) -> NodeId {
         debug_assert!(!a.is_const());
-        let mut s = self.inner.borrow_mut();
+        let mut s = self.inner_mut();
         let i = s.nodes.len();
         debug_assert!(a.index() < i, "parents precede children");
         s.nodes.push(SNode {
@@ -295,7 +309,7 @@ impl<T: Real> Tape<T> {
         instr: impl FnOnce() -> Instr<T>,
     ) -> NodeId {
         debug_assert!(!a.is_const() && !b.is_const());
-        let mut s = self.inner.borrow_mut();
+        let mut s = self.inner_mut();
         let i = s.nodes.len();
         debug_assert!(a.index() < i && b.index() < i, "parents precede children");
         s.nodes.push(SNode {
@@ -309,6 +323,21 @@ impl<T: Real> Tape<T> {
         }
         NodeId::scalar(i)
     }
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn busy() -> ! {
+    let l = Location::caller();
+    panic!(
+        "wengert: cannot record an operation or run a backward sweep on a tape while its values \
+         are being read (inside Var::with_values); copy them out with to_vec() first, or \
+         record after the closure returns (at {}:{}:{})",
+        l.file(),
+        l.line(),
+        l.column()
+    )
 }
 
 impl<T: Real> Inner<T> {

@@ -190,6 +190,10 @@ impl<'t, T: Real> Var<'t, T> {
     }
 
     /// Calls `f` with the elements, without copying.
+    ///
+    /// # Panics
+    /// If `f` records an operation or runs a backward sweep on this tape (its values are
+    /// borrowed while `f` runs): the message says so. Copy them out with [`Var::to_vec`].
     pub fn with_values<R>(&self, f: impl FnOnce(&[T]) -> R) -> R {
         if !self.id().is_tensor() {
             return f(std::slice::from_ref(&self.val));
@@ -228,7 +232,7 @@ impl<'t, T: Real> Var<'t, T> {
             return self;
         }
         let val = self.with_values(|v| v[i]);
-        let mut s = self.tape.inner.borrow_mut();
+        let mut s = self.tape.inner_mut();
         let t = self.id().index() as u32;
         if !s.tnodes[t as usize].grad {
             return Var::from_parts(self.tape, NodeId::CONST, val);
@@ -257,10 +261,10 @@ impl<'t, T: Real> Var<'t, T> {
             let v = self
                 .tape
                 .record_op(crate::elementwise::DetachOp, &[self], shape);
-            self.tape.inner.borrow_mut().tnodes[v.id().index()].grad = false;
+            self.tape.inner_mut().tnodes[v.id().index()].grad = false;
             return v;
         }
-        let mut s = self.tape.inner.borrow_mut();
+        let mut s = self.tape.inner_mut();
         // Without replay a detached scalar is just a constant; with it, a node with no
         // operands, so that replay recomputes its value while gradients still stop there.
         if self.id().is_const() || s.program.is_none() {
