@@ -227,3 +227,38 @@ fn recording_inside_with_values_names_the_rule() {
     });
     assert!(msg.contains("inside Var::with_values"), "{msg}");
 }
+
+/// Anomaly mode flagged a deliberate `-inf` mask in a constant; it now flags NaN anywhere
+/// and an infinity an op produced from finite inputs.
+#[test]
+fn anomaly_mode_accepts_a_deliberate_minus_inf_mask() {
+    use wengert::ops::reduce::softmax;
+    let mut tape = Tape::<f64>::new();
+    tape.set_anomaly(true);
+    {
+        let logits = tape.tensor([3], vec![1.0, 2.0, 3.0]);
+        let mask = tape.constant_tensor([3], vec![0.0, f64::NEG_INFINITY, 0.0]);
+        let p = softmax(logits + mask, Axis(0));
+        let y = (p * tape.constant_tensor([3], vec![1.0, 0.0, 0.0])).sum_all();
+        let g = tape.try_backward(y).expect("a -inf mask is not an anomaly");
+        assert_eq!(g.wrt(logits)[1], 0.0);
+    }
+    tape.set_anomaly(true);
+    {
+        // An op that makes an infinity from finite inputs is still flagged: ln 0.
+        let x = tape.tensor([2], vec![1.0, 0.0]);
+        let line = line!() + 1;
+        let y = x.ln().sum_all();
+        let err = tape.try_backward(y).unwrap_err();
+        let msg = err.to_string();
+        assert!(msg.contains("(ln) is not finite"), "{msg}");
+        assert!(msg.contains(&at(file!(), line)), "{msg}");
+    }
+    tape.set_anomaly(true);
+    {
+        // NaN anywhere, even in an input.
+        let x = tape.tensor([2], vec![1.0, f64::NAN]);
+        let err = tape.try_backward(x.sum_all()).unwrap_err();
+        assert!(err.to_string().contains("(leaf) is not finite"), "{err}");
+    }
+}

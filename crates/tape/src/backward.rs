@@ -436,14 +436,32 @@ fn sweep_exact<T: Real>(s: &Inner<T>, adj: &mut [T], lo: usize, hi: usize) -> Re
     Ok(())
 }
 
-/// The first node, in recording order, whose value is not finite.
+/// The first node, in recording order, whose value is an anomaly: NaN anywhere, or an
+/// infinity that an op produced from finite inputs. An infinite input (a leaf, a constant
+/// `-inf` mask) is deliberate and not flagged, nor is an infinity an op inherited from one.
 fn first_bad_value<T: Real>(s: &Inner<T>) -> Result<(), Error> {
     let d = s.debug.as_deref().unwrap_or(&[]);
-    let bad_s = d.iter().position(|e| !e.2.is_finite());
+    let bad_s = d.iter().enumerate().position(|(i, e)| {
+        if e.2.is_nan() {
+            return true;
+        }
+        let n = &s.nodes[i];
+        let operand_finite =
+            |j: u32| j as usize == i || d.get(j as usize).map_or(true, |p| p.2.is_finite());
+        let leaf = n.a as usize == i && n.b as usize == i;
+        e.2.is_infinite() && !leaf && operand_finite(n.a) && operand_finite(n.b)
+    });
+    let values = |n: &crate::tape::TNode<T>| &s.tvals[n.off..n.off + n.len()];
     let bad_t = s.tnodes.iter().position(|n| {
-        s.tvals[n.off..n.off + n.len()]
-            .iter()
-            .any(|v| !v.is_finite())
+        let v = values(n);
+        if v.iter().any(|x| x.is_nan()) {
+            return true;
+        }
+        matches!(n.kind, TKind::Op(_))
+            && v.iter().any(|x| x.is_infinite())
+            && n.inputs
+                .iter()
+                .all(|&k| values(&s.tnodes[k as usize]).iter().all(|x| x.is_finite()))
     });
     let scalar_first = match (bad_s, bad_t) {
         (None, None) => return Ok(()),
