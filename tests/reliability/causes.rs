@@ -262,3 +262,24 @@ fn anomaly_mode_accepts_a_deliberate_minus_inf_mask() {
         assert!(err.to_string().contains("(leaf) is not finite"), "{err}");
     }
 }
+
+/// `Tape::clear` keeps peak memory forever (by design, for warm loops);
+/// `clear_and_shrink` gives it back.
+#[test]
+fn clear_and_shrink_gives_peak_memory_back() {
+    let mut tape = Tape::<f64>::new();
+    {
+        let xs: Vec<_> = (0..50_000).map(|i| tape.var(i as f64)).collect();
+        let t = tape.tensor([1 << 15], vec![0.5; 1 << 15]);
+        let y = xs.iter().fold(tape.var(0.0), |a, &x| a * x) + (t * t).sum_all().elem(0);
+        drop(tape.backward(y));
+    }
+    let peak = tape.reserved_bytes();
+    assert!(peak > 1 << 20, "{peak}");
+    tape.clear();
+    assert_eq!(tape.reserved_bytes(), peak, "clear keeps the buffers");
+    tape.clear_and_shrink();
+    assert_eq!(tape.reserved_bytes(), 0);
+    let x = tape.var(3.0);
+    assert_eq!(tape.backward(x * x)[x], 6.0);
+}

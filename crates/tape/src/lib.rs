@@ -39,6 +39,7 @@ mod error;
 pub mod gradcheck;
 mod id;
 mod leaf;
+mod memory;
 pub mod op;
 mod params;
 mod real;
