@@ -142,6 +142,26 @@ fn gradcheck_validates_its_options_and_refuses_an_empty_check() {
     );
     assert!(msg.contains(&at(file!(), line)), "{msg}");
     gradcheck_with(square, &x, o).unwrap();
+
+    // A wrong derivative is reported at the caller's line too.
+    struct Half;
+    impl wengert::tape::op::Unary<f64> for Half {
+        const NAME: &'static str = "half_square";
+        fn f(x: f64) -> f64 {
+            x * x
+        }
+        fn df(x: f64, _: f64) -> f64 {
+            x // should be 2x
+        }
+    }
+    let line = line!() + 1;
+    let err = gradcheck_with(|_, v| v[0].map::<Half>().sum_all(), &x, o).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains("gradcheck: d output[0] / d input 0[0]: analytic 5e-1"),
+        "{msg}"
+    );
+    assert!(msg.contains(&at(file!(), line)), "{msg}");
 }
 
 /// Cause 4: shape products were unchecked (`[1 << 40, 1 << 24]` wrapped to 0 elements and was

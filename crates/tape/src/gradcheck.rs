@@ -110,7 +110,8 @@ where
                         output: j,
                         analytic,
                         numeric,
-                    }));
+                    })
+                    .at(loc));
                 }
             }
         }
@@ -183,7 +184,8 @@ where
             output: 0,
             analytic,
             numeric,
-        }))
+        })
+        .at(loc))
     }
 }
 
