@@ -109,6 +109,7 @@ proptest! {
             let msg = e.to_string();
             prop_assert!(msg.contains("tensor: shape") && msg.contains(file!()), "{}", msg);
         }
+        prop_assert_eq!(tape.try_constant_tensor(a.clone(), data.clone()).is_ok(), n == Some(6));
         prop_assert_eq!(Tensor::try_new(a.clone(), data.clone()).is_ok(), n == Some(6));
         no_std_panic("Tensor::new", &a, || Tensor::new(a.clone(), data.clone()));
 

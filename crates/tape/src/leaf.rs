@@ -67,7 +67,8 @@ impl<T: Real> Tape<T> {
     /// A differentiable tensor input.
     ///
     /// # Panics
-    /// If `data.len()` is not the number of elements of `shape`.
+    /// If `data.len()` is not the number of elements of `shape`, or that number overflows
+    /// (see [`Tape::try_tensor`]).
     #[track_caller]
     pub fn tensor(&self, shape: impl Into<Shape>, data: Vec<T>) -> Var<'_, T> {
         self.push_tensor_leaf(shape.into(), data, true)
@@ -103,6 +104,27 @@ impl<T: Real> Tape<T> {
         let shape = shape.into();
         crate::tensor::check_len("tensor", &shape, data.len())?;
         Ok(self.push_tensor_leaf(shape, data, true))
+    }
+
+    /// [`Tape::constant_tensor`], returning an error instead of panicking.
+    ///
+    /// # Errors
+    /// As [`Tape::try_tensor`].
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// assert!(tape.try_constant_tensor([usize::MAX, 2], vec![]).is_err());
+    /// assert!(!tape.try_constant_tensor([1], vec![1.0]).unwrap().requires_grad());
+    /// ```
+    #[track_caller]
+    pub fn try_constant_tensor(
+        &self,
+        shape: impl Into<Shape>,
+        data: Vec<T>,
+    ) -> Result<Var<'_, T>, crate::Error> {
+        let shape = shape.into();
+        crate::tensor::check_len("tensor", &shape, data.len())?;
+        Ok(self.push_tensor_leaf(shape, data, false))
     }
 
     #[track_caller]
