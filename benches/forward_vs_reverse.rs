@@ -11,7 +11,7 @@
 //! suite short (at n = 4096 they are ~100× slower than reverse mode anyway).
 //! ad_trait is not here: it compiles 87 crates (two bevy_reflect versions) in ~125 s of CPU.
 //!
-//! Run: `cargo bench --bench forward_vs_reverse`.
+//! Run: `cargo bench -p wengert-benches --bench forward_vs_reverse`.
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
 use std::hint::black_box;
 use std::time::Duration;
@@ -20,8 +20,11 @@ use wengert::tape::dual::{Dual, DualVec};
 use wengert::tape::replay::Replay;
 use wengert::tape::transforms::forward;
 
+#[macro_use]
 mod common;
+mod peers;
 use common::*;
+use peers::*;
 
 const SIZES: [usize; 10] = [2, 4, 8, 16, 32, 64, 128, 256, 1024, 4096];
 /// The largest n at which the O(n²) forward-mode methods run.

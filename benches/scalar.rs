@@ -3,14 +3,17 @@
 //! next to the plain `f64` evaluation of the same function. One criterion group per function;
 //! the ratio of interest is gradient time ÷ plain evaluation (docs/benchmarks.md).
 //!
-//! Run: `cargo bench --bench scalar`.
+//! Run: `cargo bench -p wengert-benches --bench scalar`.
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::hint::black_box;
 use std::time::Duration;
 use wengert::prelude::*;
 
+#[macro_use]
 mod common;
+mod peers;
 use common::*;
+use peers::*;
 
 const SIZES: [usize; 4] = [10, 100, 1000, 10_000];
 

@@ -10,7 +10,7 @@
 //!   (recording included) and forward + backward, on a reused tape with the parameters bound
 //!   from a `ParamStore`.
 //!
-//! Run: `cargo bench --bench tensor`.
+//! Run: `cargo bench -p wengert-benches --bench tensor`.
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ndarray::linalg::general_mat_mul;
 use ndarray::Array2;

@@ -447,7 +447,7 @@ fn first_bad_value<T: Real>(s: &Inner<T>) -> Result<(), Error> {
         }
         let n = &s.nodes[i];
         let operand_finite =
-            |j: u32| j as usize == i || d.get(j as usize).map_or(true, |p| p.2.is_finite());
+            |j: u32| j as usize == i || d.get(j as usize).is_none_or(|p| p.2.is_finite());
         let leaf = n.a as usize == i && n.b as usize == i;
         e.2.is_infinite() && !leaf && operand_finite(n.a) && operand_finite(n.b)
     });

@@ -26,7 +26,7 @@ impl Concat {
             let mut off = 0;
             for (i, &len) in self.lens.iter().enumerate() {
                 let n = len * self.inner;
-                if only.map_or(true, |k| k == i) {
+                if only.is_none_or(|k| k == i) {
                     f(i, o * n, (o * self.total + off) * self.inner, n);
                 }
                 off += len;
