@@ -101,9 +101,7 @@ impl<T: Real> Tape<T> {
         shape: impl Into<Shape>,
         data: Vec<T>,
     ) -> Result<Var<'_, T>, crate::Error> {
-        let shape = shape.into();
-        crate::tensor::check_len("tensor", &shape, data.len())?;
-        Ok(self.push_tensor_leaf(shape, data, true))
+        self.try_push_tensor_leaf(shape.into(), data, true)
     }
 
     /// [`Tape::constant_tensor`], returning an error instead of panicking.
@@ -122,16 +120,27 @@ impl<T: Real> Tape<T> {
         shape: impl Into<Shape>,
         data: Vec<T>,
     ) -> Result<Var<'_, T>, crate::Error> {
-        let shape = shape.into();
-        crate::tensor::check_len("tensor", &shape, data.len())?;
-        Ok(self.push_tensor_leaf(shape, data, false))
+        self.try_push_tensor_leaf(shape.into(), data, false)
     }
 
     #[track_caller]
     fn push_tensor_leaf(&self, shape: Shape, data: Vec<T>, grad: bool) -> Var<'_, T> {
-        if let Err(e) = crate::tensor::check_len("tensor", &shape, data.len()) {
-            panic!("{e}");
+        // A match, not `unwrap_or_else`: a closure would move the panic's location into here.
+        match self.try_push_tensor_leaf(shape, data, grad) {
+            Ok(v) => v,
+            Err(e) => panic!("{e}"),
         }
+    }
+
+    /// The one place a tensor leaf is checked and pushed (the panicking forms unwrap it).
+    #[track_caller]
+    fn try_push_tensor_leaf(
+        &self,
+        shape: Shape,
+        data: Vec<T>,
+        grad: bool,
+    ) -> Result<Var<'_, T>, crate::Error> {
+        crate::tensor::check_len("tensor", &shape, data.len())?;
         let mut s = self.inner_mut();
         let off = s.tvals.len();
         s.tvals.extend_from_slice(&data);
@@ -144,7 +153,7 @@ impl<T: Real> Tape<T> {
             Location::caller(),
         );
         drop(s);
-        Var::from_parts(self, id, T::zero())
+        Ok(Var::from_parts(self, id, T::zero()))
     }
 
     #[track_caller]
