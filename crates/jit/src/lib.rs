@@ -19,5 +19,9 @@
 //! assert_eq!(p.inputs(), 2);
 //! ```
 #![deny(missing_docs)]
+// Only the module that calls JIT-compiled code may use `unsafe` (it says `#[allow]`, a comment
+// per block); everything else is safe Rust.
+#![deny(unsafe_code)]
 
 pub mod ir;
+pub mod kernel;
