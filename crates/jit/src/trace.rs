@@ -236,6 +236,7 @@ impl<T: Real> Builder<T> {
         Ok(match *n {
             Node::Input(k) => self.p.push(Inst::Input(k)),
             Node::Leaf(x) => self.konst(x),
+            Node::Neg(a) => self.un(UnOp::Neg, self.map[a as usize]),
             Node::Detach(a) => {
                 let f = self.func(usize::MAX, Func::F1(detached::<T>), |_| FuncDeriv::Zero);
                 self.p.push(Inst::Call1(f, self.map[a as usize]))

@@ -167,8 +167,10 @@ pub enum Node<T: 'static> {
     Leaf(T),
     /// A detached copy of node `a`: the value flows, the gradient does not.
     Detach(u32),
+    /// `-a`, the tape's negation.
+    Neg(u32),
     /// The tape's arithmetic: `op` is [`Prim::Add`], [`Prim::Sub`], [`Prim::Mul`] or
-    /// [`Prim::Div`] (a negation is `0 − x`).
+    /// [`Prim::Div`].
     Arith {
         /// The operation.
         op: Prim,
@@ -346,6 +348,7 @@ fn arith(op: Arith) -> Prim {
         Arith::Sub | Arith::RSub => Prim::Sub,
         Arith::Mul => Prim::Mul,
         Arith::Div | Arith::RDiv => Prim::Div,
+        Arith::Neg => Prim::Neg,
     }
 }
 
@@ -375,6 +378,9 @@ fn node<T: Real>(i: usize, inputs: usize, ins: Instr<T>) -> Node<T> {
         },
         // Only produced with tensor nodes, which were refused above.
         Instr::FromTensor { .. } => unreachable!("a scalar trace has no tensor elements"),
+        Instr::Arith1 {
+            op: Arith::Neg, a, ..
+        } => Node::Neg(a),
         Instr::Arith1 { op, a, c } => {
             let (x, c) = (Src::Node(a), Src::Const(c));
             let (a, b) = match op {
