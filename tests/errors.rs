@@ -13,6 +13,8 @@ mod bad_input;
 mod causes;
 #[path = "reliability/causes_ebm.rs"]
 mod causes_ebm;
+#[path = "reliability/cover_ops.rs"]
+mod cover_ops;
 
 /// The message of the panic raised by `f`.
 fn panic_message(f: impl FnOnce()) -> String {
@@ -24,6 +26,32 @@ fn panic_message(f: impl FnOnce()) -> String {
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .unwrap_or_default()
+}
+
+/// The message of the error `r` holds.
+fn err<X: std::fmt::Debug, E: std::fmt::Display>(r: Result<X, E>) -> String {
+    r.expect_err("the call should fail").to_string()
+}
+
+/// The message of the panic raised by `f`, which returns a value (dropped).
+fn panics<R>(f: impl FnOnce() -> R) -> String {
+    panic_message(|| {
+        let _ = f();
+    })
+}
+
+/// Checks one bad call's message: it names `op`, contains every needle (the offending shapes
+/// or values), and points at the caller's `file:line`.
+#[track_caller]
+fn check(msg: &str, file: &str, line: u32, op: &str, needles: &[&str]) {
+    assert!(msg.contains(op), "the message does not name {op}: {msg}");
+    for n in needles {
+        assert!(msg.contains(n), "the message lacks {n:?}: {msg}");
+    }
+    assert!(
+        msg.contains(&at(file, line)),
+        "the message is not at {file}:{line}: {msg}"
+    );
 }
 
 /// `file:line` as error messages print it.
