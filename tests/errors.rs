@@ -15,6 +15,8 @@ mod causes;
 mod causes_ebm;
 #[path = "reliability/cover_ops.rs"]
 mod cover_ops;
+#[path = "reliability/cover_tape.rs"]
+mod cover_tape;
 
 /// The message of the panic raised by `f`.
 fn panic_message(f: impl FnOnce()) -> String {
@@ -33,11 +35,26 @@ fn err<X: std::fmt::Debug, E: std::fmt::Display>(r: Result<X, E>) -> String {
     r.expect_err("the call should fail").to_string()
 }
 
-/// The message of the panic raised by `f`, which returns a value (dropped).
+/// The message of the panic raised by `f`, which returns a value (dropped), followed by
+/// where the panic was raised (`(panicked at file:line:col)`), which `#[track_caller]` makes
+/// the caller's line: what a user sees printed.
 fn panics<R>(f: impl FnOnce() -> R) -> String {
-    panic_message(|| {
+    thread_local!(static AT: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) });
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let default = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            let at = info
+                .location()
+                .map(|l| format!("{}:{}:{}", l.file(), l.line(), l.column()));
+            AT.with(|a| *a.borrow_mut() = at.unwrap_or_default());
+            default(info);
+        }));
+    });
+    let msg = panic_message(|| {
         let _ = f();
-    })
+    });
+    format!("{msg} (panicked at {})", AT.with(|a| a.borrow().clone()))
 }
 
 /// Checks one bad call's message: it names `op`, contains every needle (the offending shapes
