@@ -53,6 +53,14 @@ fn arithmetic_and_leaves() {
     let l = line!() + 1;
     let e = panics(|| b.elem(5));
     check(&e, file!(), l, "elem", &["5", "3"]);
+    let other = Tape::<f64>::new();
+    let z = other.tensor([2], vec![1.0, 2.0]);
+    let l = line!() + 1;
+    let e = panics(|| tape.record_op(Twice, &[z], Shape::from([2])));
+    check(&e, file!(), l, "twice", &["different tapes"]);
+    let l = line!() + 1;
+    let e = panics(|| b.with_values(|_| b * 2.0));
+    check(&e, file!(), l, "with_values", &["cannot record"]);
 }
 
 #[test]
@@ -220,6 +228,29 @@ fn vec_out2<'t, T: Real>(v: &[Var<'t, T>]) -> Var<'t, T> {
 /// The sum of the first input's elements.
 fn total<'t>(_: &'t Tape<f64>, v: &[Var<'t, f64>]) -> Var<'t, f64> {
     v[0].sum_all()
+}
+
+/// `2x`, a tensor op of the user's.
+struct Twice;
+impl wengert::tape::Op<f64> for Twice {
+    fn name(&self) -> &'static str {
+        "twice"
+    }
+    fn forward(&mut self, inputs: &[wengert::tape::TensorRef<'_, f64>], out: &mut [f64]) {
+        out.iter_mut()
+            .zip(inputs[0].data)
+            .for_each(|(o, x)| *o = 2.0 * x);
+    }
+    fn vjp(
+        &self,
+        _: usize,
+        _: &[wengert::tape::TensorRef<'_, f64>],
+        _: wengert::tape::TensorRef<'_, f64>,
+        g: &[f64],
+        gi: &mut [f64],
+    ) {
+        gi.iter_mut().zip(g).for_each(|(a, g)| *a += 2.0 * g);
+    }
 }
 
 /// `hypot`, a binary op of the user's.
