@@ -19,6 +19,8 @@ mod cover_ebm;
 mod cover_ops;
 #[path = "reliability/cover_tape.rs"]
 mod cover_tape;
+#[path = "reliability/coverage.rs"]
+mod coverage;
 
 /// The message of the panic raised by `f`.
 fn panic_message(f: impl FnOnce()) -> String {

@@ -207,6 +207,9 @@ fn inference() {
     let l = line!() + 1;
     let s = panics(|| infer::min_over_z(&lat, &p, xv, yv, &[]).0);
     check(&s, file!(), l, "min_over_z", &["empty"]);
+    let l = line!() + 1;
+    let s = err(infer::try_descend_z_on(&lat, &p, xv, yv, y0(), bad));
+    check(&s, file!(), l, "descend", &["-1"]);
 
     // A model that says it has 3 answers but returns 2 energies.
     let liar = label_from_fn(3, |_p, x| x.tape().constant_tensor([2], vec![1.0, 2.0]) * x);
