@@ -215,6 +215,26 @@ fn transforms_and_checks() {
     check(&e, file!(), l, "replay", &["[3]", "[2]"]);
 }
 
+#[test]
+fn tracing() {
+    use wengert::tape::trace::{trace, trace_many, Cmp};
+    let l = line!() + 1;
+    let e = err(trace(&[1.0], |t, x| {
+        t.tensor([2], vec![1.0, 2.0]).sum_all() * x[0]
+    }));
+    check(&e, file!(), l, "trace", &["tensor"]);
+    let l = line!() + 1;
+    let e = err(trace_many(&[1.0], |t, x| {
+        vec![x[0], t.tensor([2], vec![1.0; 2])]
+    }));
+    check(&e, file!(), l, "trace", &["tensor"]);
+    let tape = Tape::<f64>::new();
+    let (x, v) = (tape.var(1.0), tape.tensor([2], vec![1.0, 2.0]));
+    let l = line!() + 1;
+    let e = panics(|| x.select_cmp(Cmp::Lt, v, x, x));
+    check(&e, file!(), l, "select", &["must be scalars"]);
+}
+
 /// `x₀ + x₁`, generic as the second-order transforms need.
 fn sum2<'t, T: Real>(v: &[Var<'t, T>]) -> Var<'t, T> {
     v[0] + v[1]
