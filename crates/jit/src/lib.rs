@@ -25,3 +25,4 @@
 
 pub mod ir;
 pub mod kernel;
+pub mod roll;
