@@ -1,0 +1,8 @@
+//! `ba`: not implemented yet.
+use serde_json::Value;
+
+use super::Prepared;
+
+pub(crate) fn prepare(function: &str, _input: &Value) -> Result<Prepared, String> {
+    Err(super::unknown("ba", function))
+}
