@@ -12,6 +12,7 @@ pub mod kmeans;
 pub mod llsq;
 pub mod lse;
 pub mod lstm;
+pub mod nested;
 pub mod ode;
 pub mod particle;
 pub mod saddle;
