@@ -9,11 +9,15 @@ use crate::{grad, jvp, opt};
 use std::sync::{Mutex, OnceLock};
 use wengert_tape::{Real, Tape, Var};
 
-/// The back half of the pipeline: roll, then lower. **The hook where the loop roller
-/// (`crate::roll::roll`, J2) and the native back end (`crate::native::compile`, feature
-/// `cranelift`, `f64`) plug in**; until they are merged every program runs on the
-/// interpreter, which is also what runs without the feature and for other element types.
+/// The back half of the pipeline: roll, then lower. **The hook where the native back end
+/// (`crate::native::compile`, J3, feature `cranelift`, `f64`) plugs in**: until it is
+/// merged every program runs on the interpreter, which is also what runs without the
+/// feature and for other element types. The interpreter ignores the loops the roller
+/// found (the flat program stays complete), so the roll is done only where a native back
+/// end will read it.
 fn lower<T: Real>(program: Program<T>) -> Box<dyn Kernel<T>> {
+    // With `native`: `let rolled = crate::roll::Roller::new().roll(program);` then, for
+    // `T = f64` and below its size threshold, `crate::native::compile(&rolled)`.
     Box::new(Interp::new(program))
 }
 

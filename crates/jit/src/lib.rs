@@ -32,6 +32,7 @@ pub mod ir;
 pub mod jvp;
 pub mod kernel;
 pub mod opt;
+pub mod roll;
 pub mod trace;
 
 pub use compiled::Compiled;

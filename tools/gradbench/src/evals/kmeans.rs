@@ -1,0 +1,60 @@
+//! `kmeans`: the k-means cost `Σᵢ minⱼ ‖pᵢ − cⱼ‖²` on tensors (all squared distances as
+//! `‖p‖² + ‖c‖² − 2 P Cᵀ`, a row minimum and a sum), and `dir`, the Newton direction
+//! `∇cost ⊘ diag(H)`. The Hessian is diagonal, so `H·1` is its diagonal: one forward-over-
+//! reverse pass (the cost recorded on a `Tape<Dual<f64>>` with the centroids' tangents all 1)
+//! gives the gradient in the adjoints' real parts and `H·1` in their tangents, as JAX's tool
+//! does with `jvp` of `grad`.
+use serde_json::Value;
+use wengert::prelude::*;
+use wengert::tape::dual::Dual;
+
+use super::Prepared;
+
+/// The cost of centroids `c` (a `[k, d]` tensor on the tape) for points `p` (`[n, d]`).
+fn cost<'t, R: Real>(p: Var<'t, R>, c: Var<'t, R>) -> Var<'t, R> {
+    let (n, k) = (p.shape()[0], c.shape()[0]);
+    let p2 = p.square().sum_axis(Axis(1)).reshape([n, 1]);
+    let c2 = c.square().sum_axis(Axis(1)).reshape([1, k]);
+    let dists = p2 + c2 - p.matmul(c.t()) * R::lit(2.0);
+    dists.min_axis(Axis(1)).sum()
+}
+
+/// The cost on plain f64.
+pub fn objective(points: &[f64], centroids: &[f64], d: usize) -> f64 {
+    let tape = Tape::<f64>::new();
+    let p = tape.constant_tensor([points.len() / d, d], points.to_vec());
+    let c = tape.tensor([centroids.len() / d, d], centroids.to_vec());
+    cost(p, c).value()
+}
+
+/// The Newton direction `∇cost / diag H`, row-major `[k, d]`.
+pub fn direction(points: &[f64], centroids: &[f64], d: usize) -> Vec<f64> {
+    let tape = Tape::<Dual<f64>>::new();
+    let p = tape.constant_tensor(
+        [points.len() / d, d],
+        points.iter().map(|&v| Dual::constant(v)).collect(),
+    );
+    let c = tape.tensor(
+        [centroids.len() / d, d],
+        centroids.iter().map(|&v| Dual::variable(v)).collect(),
+    );
+    let y = cost(p, c);
+    let g = tape.backward(y);
+    g.wrt(c).iter().map(|gi| gi.re / gi.eps).collect()
+}
+
+pub(crate) fn prepare(function: &str, input: &Value) -> Result<Prepared, String> {
+    let (points, _, d) = super::matrix(&input["points"], "kmeans points")?;
+    let (centroids, _, dc) = super::matrix(&input["centroids"], "kmeans centroids")?;
+    if d == 0 || d != dc {
+        return Err(format!("kmeans: points have {d} columns, centroids {dc}"));
+    }
+    match function {
+        "cost" => Ok(Prepared::scalar(move || objective(&points, &centroids, d))),
+        "dir" => Ok(Prepared {
+            run: Box::new(move || direction(&points, &centroids, d)),
+            format: Box::new(move |v| super::rows(&v, d)),
+        }),
+        _ => Err(super::unknown("kmeans", function)),
+    }
+}

@@ -1,0 +1,30 @@
+//! `lse`: `log Σ exp xᵢ` of a vector, and its gradient (the softmax), with the tensor op
+//! `logsumexp` (which shifts by the maximum, as the eval's C++ does).
+use serde_json::Value;
+use wengert::prelude::*;
+
+use super::Prepared;
+
+/// `logsumexp(x)` and, when `grad` is set, its gradient.
+pub fn lse(x: &[f64], grad: bool) -> Vec<f64> {
+    let tape = Tape::<f64>::new();
+    let v = tape.tensor([x.len()], x.to_vec());
+    let y = v.logsumexp();
+    if grad {
+        tape.backward(y).wrt(v).to_vec()
+    } else {
+        vec![y.value()]
+    }
+}
+
+pub(crate) fn prepare(function: &str, input: &Value) -> Result<Prepared, String> {
+    let x = super::floats(&input["x"], "lse x")?;
+    if x.is_empty() {
+        return Err("lse: x is empty".into());
+    }
+    match function {
+        "primal" => Ok(Prepared::scalar(move || lse(&x, false)[0])),
+        "gradient" => Ok(Prepared::vector(move || lse(&x, true))),
+        _ => Err(super::unknown("lse", function)),
+    }
+}
