@@ -10,7 +10,9 @@ use stage::Stage;
 pub use stage::Workspace;
 use std::sync::OnceLock;
 
+mod retrace;
 mod stage;
+pub use retrace::{Retracing, TraceFn};
 use wengert_tape::{Real, Tape, Var};
 
 /// The back half of the pipeline: roll, then lower. **The hook where the native back end
