@@ -80,9 +80,15 @@ fn retracing_keeps_one_trace_per_branch_path() {
     let f = Retracing::new(&[2.0], 2, |_, v| piecewise(v[0]) + piecewise(v[0] * 0.5)).unwrap();
     let mut g = [0.0];
     // x = 3: both branches x² (x > 1, x/2 > 1): y = x² + x²/4, y' = 2.5x.
-    assert_eq!((f.value_and_grad(&[3.0], &mut g).unwrap(), g), (11.25, [7.5]));
+    assert_eq!(
+        (f.value_and_grad(&[3.0], &mut g).unwrap(), g),
+        (11.25, [7.5])
+    );
     // x = 0.5: both 3x: y = 3x + 1.5x, y' = 4.5 (a new path: traced).
-    assert_eq!((f.value_and_grad(&[0.5], &mut g).unwrap(), g), (2.25, [4.5]));
+    assert_eq!(
+        (f.value_and_grad(&[0.5], &mut g).unwrap(), g),
+        (2.25, [4.5])
+    );
     assert_eq!(f.traces(), 2);
     // Back and forth: both paths are kept, nothing is traced again.
     for _ in 0..3 {
