@@ -66,7 +66,9 @@ pub fn bin<T: Real>(op: BinOp, a: T, b: T) -> T {
 
 /// One instruction with its operation spelled out, so that running it is one dispatch (a
 /// `match` on [`Inst`] then on its op was two: their mispredicted jumps were most of the
-/// time), and with the common `x · c`, `x + c` of a constant `c` inline.
+/// time), with the common `x · c`, `x + c` of a constant `c` inline and a product fused
+/// with the sum that is its only use (Rosenbrock's gradient at n = 1000: 140 µs, then 59,
+/// then 32, the tape's backward 27).
 #[derive(Clone, Copy, Debug)]
 enum Op<T> {
     Input(u32),
@@ -102,6 +104,15 @@ enum Op<T> {
     Call2(u32, u32, u32),
     Output(u32, u32),
     Guard(Cmp, u32, u32, bool, u32),
+    /// `c + a·b` into the next slot: a product used only by the sum right after it (the
+    /// reverse sweep's accumulation), run as one.
+    MulAdd(u32, u32, u32),
+    /// `c − a·b` into the next slot.
+    MulSubFrom(u32, u32, u32),
+    /// `a·b − c` into the next slot.
+    MulSub(u32, u32, u32),
+    /// Placeholder for the second half of a fused pair (never run).
+    Fused,
 }
 
 fn flat<T: Real>(p: &Program<T>) -> Vec<Op<T>> {
@@ -109,7 +120,8 @@ fn flat<T: Real>(p: &Program<T>) -> Vec<Op<T>> {
         Inst::Const(c) => Some(c),
         _ => None,
     };
-    p.insts
+    let ops = p
+        .insts
         .iter()
         .map(|inst| match *inst {
             Inst::Input(k) => Op::Input(k),
@@ -135,7 +147,40 @@ fn flat<T: Real>(p: &Program<T>) -> Vec<Op<T>> {
                 id,
             } => Op::Guard(cmp, a.0, b.0, expect, id),
         })
-        .collect()
+        .collect();
+    fuse(p, ops)
+}
+
+/// Fuses a product with the sum or difference right after it that is its only use.
+fn fuse<T: Real>(p: &Program<T>, mut ops: Vec<Op<T>>) -> Vec<Op<T>> {
+    let mut uses = vec![0u32; p.len()];
+    for inst in &p.insts {
+        for v in inst.operands().as_slice() {
+            uses[v.index()] += 1;
+        }
+    }
+    let mut i = 0;
+    while i + 1 < ops.len() {
+        let m = i as u32;
+        if let (Inst::Bin(BinOp::Mul, a, b), Inst::Bin(op, x, y)) = (p.insts[i], p.insts[i + 1]) {
+            let fused = match (op, x.0 == m, y.0 == m) {
+                _ if uses[i] != 1 || x == y => None,
+                (BinOp::Add, true, _) => Some(Op::MulAdd(a.0, b.0, y.0)),
+                (BinOp::Add, _, true) => Some(Op::MulAdd(a.0, b.0, x.0)),
+                (BinOp::Sub, true, _) => Some(Op::MulSub(a.0, b.0, y.0)),
+                (BinOp::Sub, _, true) => Some(Op::MulSubFrom(a.0, b.0, x.0)),
+                _ => None,
+            };
+            if let Some(f) = fused {
+                ops[i] = f;
+                ops[i + 1] = Op::Fused;
+                i += 2;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    ops
 }
 
 fn un_op<T>(op: UnOp, a: u32) -> Op<T> {
@@ -212,8 +257,9 @@ impl<T: Real> Kernel<T> for Interp<T> {
     fn run(&self, x: &[T], out: &mut [T], s: &mut [T]) -> Result<(), GuardFailed> {
         let funcs = &self.program.funcs;
         let s = &mut s[..self.ops.len()];
-        for (i, op) in self.ops.iter().enumerate() {
-            let v = match *op {
+        let mut i = 0;
+        while i < self.ops.len() {
+            let v = match self.ops[i] {
                 Op::Input(k) => x[k as usize],
                 Op::Const(c) => c,
                 Op::Neg(a) => un(UnOp::Neg, s[a as usize]),
@@ -259,16 +305,36 @@ impl<T: Real> Kernel<T> for Interp<T> {
                 },
                 Op::Output(k, a) => {
                     out[k as usize] = s[a as usize];
+                    i += 1;
                     continue;
                 }
+                // The product's slot is left unwritten: its only reader is fused with it.
+                Op::MulAdd(a, b, c) => {
+                    s[i + 1] = s[c as usize] + s[a as usize] * s[b as usize];
+                    i += 2;
+                    continue;
+                }
+                Op::MulSubFrom(a, b, c) => {
+                    s[i + 1] = s[c as usize] - s[a as usize] * s[b as usize];
+                    i += 2;
+                    continue;
+                }
+                Op::MulSub(a, b, c) => {
+                    s[i + 1] = s[a as usize] * s[b as usize] - s[c as usize];
+                    i += 2;
+                    continue;
+                }
+                Op::Fused => unreachable!("the second half of a fused pair is skipped"),
                 Op::Guard(cmp, a, b, expect, id) => {
                     if cmp.eval(s[a as usize], s[b as usize]) != expect {
                         return Err(GuardFailed { id });
                     }
+                    i += 1;
                     continue;
                 }
             };
             s[i] = v;
+            i += 1;
         }
         Ok(())
     }
