@@ -8,7 +8,7 @@
 //! repetition (what the roller would see as a broken pattern).
 use super::{like, remap};
 use crate::ir::{BinOp, Cmp, Inst, Program, UnOp, Val};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use wengert_tape::Real;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,7 +55,9 @@ fn key<T: Real>(inst: &Inst<T>) -> Option<Key> {
 /// ```
 pub fn cse<T: Real>(p: &Program<T>) -> Program<T> {
     let mut q = like(p);
-    let mut seen: HashMap<Key, Val> = HashMap::new();
+    // Fx, not SipHash: one lookup per instruction made SipHash most of the pass's time.
+    let mut seen: FxHashMap<Key, Val> = FxHashMap::default();
+    seen.reserve(p.len());
     let mut map = vec![Val(u32::MAX); p.len()];
     for (i, inst) in p.insts.iter().enumerate() {
         if let Inst::Const(_) = inst {
