@@ -301,18 +301,25 @@ where
                     Ok(Src::Node(y.id().raw()))
                 }
             })
-            .collect::<Result<Vec<_>, _>>()?
+            .collect::<Vec<Result<_, _>>>()
     };
     let s = tape.inner.into_inner();
-    if let Some(n) = s.tnodes.first() {
+    // Name an op rather than the leaf it started from.
+    let op = s
+        .tnodes
+        .iter()
+        .find(|n| matches!(n.kind, crate::tape::TKind::Op(_)));
+    if let Some(n) = op.or(s.tnodes.first()) {
         let what = format!(
-            "tensor op `{}` (at {}:{})",
+            "a tensor (`{}` at {}:{})",
             n.name(),
             n.loc.file(),
             n.loc.line()
         );
         return Err(unsupported(&what, loc));
     }
+    // Tensor ops first: a tensor output comes from one, which names more.
+    let outs = outs.into_iter().collect::<Result<Vec<_>, _>>()?;
     let prog = s.program.unwrap_or_default();
     let nodes = prog
         .into_iter()
