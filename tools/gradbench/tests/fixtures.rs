@@ -169,39 +169,10 @@ fn ht() {
 
 #[test]
 fn particle() {
-    assert_eq!(replay("particle"), 2);
+    assert_eq!(replay("particle"), 4);
 }
 
 #[test]
 fn saddle() {
-    assert_eq!(replay("saddle"), 2);
-}
-
-/// The reverse-outer variants answer `success: false` with the reason, never a wrong number.
-#[test]
-fn reverse_outer_variants_fail_with_a_reason() {
-    let mut msgs = vec![json!({ "id": 0, "kind": "start", "eval": "saddle" })];
-    for (i, (module, input)) in [
-        ("particle", json!({ "w": 0.0 })),
-        ("saddle", json!({ "start": [1.0, 1.0] })),
-    ]
-    .into_iter()
-    .enumerate()
-    {
-        for (j, f) in ["rr", "rf"].into_iter().enumerate() {
-            let id = 1 + 2 * i + j;
-            msgs.push(json!({ "id": id, "kind": "evaluate", "module": module, "function": f, "input": input }));
-        }
-    }
-    let replies = exchange(&msgs);
-    for r in &replies[1..] {
-        assert_eq!(r["success"], false);
-        assert!(
-            r["error"]
-                .as_str()
-                .unwrap()
-                .contains("no reverse mode over a derivative"),
-            "{r}"
-        );
-    }
+    assert_eq!(replay("saddle"), 4);
 }
