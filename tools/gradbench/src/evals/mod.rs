@@ -8,6 +8,7 @@ pub mod det;
 pub mod gmm;
 pub mod hello;
 pub mod ht;
+pub mod inner_grad;
 pub mod kmeans;
 pub mod llsq;
 pub mod lse;
