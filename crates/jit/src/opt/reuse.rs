@@ -62,7 +62,7 @@ pub fn reuse<T: Copy>(p: &Program<T>) -> Program<T> {
     q
 }
 
-fn canonical<T>(inst: Inst<T>) -> Inst<T> {
+fn canonical<T: Copy>(inst: Inst<T>) -> Inst<T> {
     match inst {
         Inst::Bin(BinOp::Mul, a, b) if a == b => Inst::Un(UnOp::Square, a),
         i => i,
