@@ -58,3 +58,20 @@ fn every_call_checks_its_lengths_at_the_callers_line() {
     assert!(ok.is_ok());
     assert_eq!(two, [2.0, 1f64.sin()]);
 }
+
+#[test]
+fn constant_and_empty_outputs() {
+    let f = Compiled::trace(&[1.0], |t, _| t.constant(2.0)).unwrap();
+    let mut g = [7.0];
+    assert_eq!((f.value_and_grad(&[3.0], &mut g).unwrap(), g), (2.0, [0.0]));
+    let none = Compiled::trace_many(&[1.0], |_, _| vec![]).unwrap();
+    let err = none.value(&[1.0]).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("the function's outputs has length 0"),
+        "{err}"
+    );
+    assert!(none.value_and_grad(&[1.0], &mut g).is_err());
+    let mut jac: [f64; 0] = [];
+    assert!(none.jacobian(&[1.0], &mut jac).is_ok());
+}

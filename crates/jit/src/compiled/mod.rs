@@ -159,6 +159,20 @@ impl<T: Real> Compiled<T> {
         }
     }
 
+    /// A function without outputs has no output 0.
+    #[track_caller]
+    fn scalar(&self, op: &'static str) -> Result<(), Error> {
+        if self.outputs() == 0 {
+            return Err(Error::here(ErrorKind::Length {
+                op,
+                what: "the function's outputs",
+                got: 0,
+                expected: 1,
+            }));
+        }
+        Ok(())
+    }
+
     /// The value of output 0 at `x`.
     ///
     /// # Errors
@@ -167,6 +181,7 @@ impl<T: Real> Compiled<T> {
     #[track_caller]
     pub fn value(&self, x: &[T]) -> Result<T, Error> {
         self.check("value", "x", x.len(), self.inputs())?;
+        self.scalar("value")?;
         self.value.call(|i| i.copy_from_slice(x), |o| o[0])
     }
 
@@ -192,6 +207,7 @@ impl<T: Real> Compiled<T> {
         let (n, m) = (self.inputs(), self.outputs());
         self.check("value_and_grad", "x", x.len(), n)?;
         self.check("value_and_grad", "grad", grad.len(), n)?;
+        self.scalar("value_and_grad")?;
         let s = self.stage(&self.grad, grad::grad)?;
         s.call(
             |i| i.copy_from_slice(x),
@@ -227,6 +243,7 @@ impl<T: Real> Compiled<T> {
         let (n, m) = (self.inputs(), self.outputs());
         self.check("value_and_grad", "x", x.len(), n)?;
         self.check("value_and_grad", "grad", grad.len(), n)?;
+        self.scalar("value_and_grad")?;
         let s = self.stage(&self.grad, grad::grad)?;
         s.call_in(
             &mut ws.buf,
@@ -298,6 +315,7 @@ impl<T: Real> Compiled<T> {
         self.check("hvp", "x", x.len(), n)?;
         self.check("hvp", "v", v.len(), n)?;
         self.check("hvp", "out", out.len(), n)?;
+        self.scalar("hvp")?;
         let s = self.stage(&self.hvp, |t| jvp::jvp(&grad::grad(t)?))?;
         // Outputs of jvp(grad): values (m), gradient (n), their tangents (m, then H v).
         s.call(
