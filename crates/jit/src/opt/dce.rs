@@ -1,4 +1,4 @@
-//! Dead-code elimination: keeps the effects ([`Inst::Output`], [`Inst::Guard`]) and what
+//! Dead-code elimination: keeps the effects ([`Inst::Output`](crate::ir::Inst::Output), [`Inst::Guard`](crate::ir::Inst::Guard)) and what
 //! they read, in order.
 use super::{like, remap};
 use crate::ir::{Program, Val};

@@ -7,7 +7,7 @@
 //! node names its operation: the tape's arithmetic, a [`Unary`](crate::op::Unary) or
 //! [`Binary`](crate::op::Binary) op through its [table of functions](UnaryFns) (with its
 //! [`Prim`] when it has a primitive meaning, and `extern "C"` trampolines when not), a
-//! parameterised map with its constant, or a branch-free [`Var::select_cmp`](crate::Var::select).
+//! parameterised map with its constant, or a branch-free [`Var::select_cmp`](crate::Var::select_cmp).
 //!
 //! **Control flow.** Rust branches on values are frozen in a trace. Every comparison of
 //! `Var`s (`a < b`, `x > 0.0`, `partial_cmp`, `==`) made while tracing is kept as a
@@ -112,7 +112,7 @@ pub enum Prim {
     Pow,
 }
 
-/// A comparison, for guards and [`Var::select_cmp`](crate::Var::select). With NaN every
+/// A comparison, for guards and [`Var::select_cmp`](crate::Var::select_cmp). With NaN every
 /// comparison but `Ne` is false.
 ///
 /// ```
@@ -256,7 +256,7 @@ pub struct Trace<T: 'static> {
 /// Traces the scalar function `f` at `x`: `f` receives the tape and one `Var` per input.
 ///
 /// # Errors
-/// [`ErrorKind::InvalidArgument`] if the function records a tensor op (only scalar
+/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) if the function records a tensor op (only scalar
 /// functions are traced) or returns a tensor.
 ///
 /// ```
