@@ -28,8 +28,15 @@ pub fn objective(points: &[f64], centroids: &[f64], d: usize) -> f64 {
 }
 
 /// The Newton direction `∇cost / diag H`, row-major `[k, d]`.
-pub fn direction(points: &[f64], centroids: &[f64], d: usize) -> Vec<f64> {
-    let tape = Tape::<Dual<f64>>::new();
+pub fn direction(
+    tape: &mut Tape<Dual<f64>>,
+    points: &[f64],
+    centroids: &[f64],
+    d: usize,
+) -> Vec<f64> {
+    // One tape per run loop, cleared: a warm tape allocates nothing (docs/guide.md).
+    tape.clear();
+    let tape = &*tape;
     let p = tape.constant_tensor(
         [points.len() / d, d],
         points.iter().map(|&v| Dual::constant(v)).collect(),
@@ -52,7 +59,10 @@ pub(crate) fn prepare(function: &str, input: &Value) -> Result<Prepared, String>
     match function {
         "cost" => Ok(Prepared::scalar(move || objective(&points, &centroids, d))),
         "dir" => Ok(Prepared {
-            run: Box::new(move || direction(&points, &centroids, d)),
+            run: {
+                let mut tape = Tape::new();
+                Box::new(move || direction(&mut tape, &points, &centroids, d))
+            },
             format: Box::new(move |v| super::rows(&v, d)),
         }),
         _ => Err(super::unknown("kmeans", function)),
