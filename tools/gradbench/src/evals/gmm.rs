@@ -57,10 +57,12 @@ fn factor_index(d: usize, k: usize) -> Vec<usize> {
 }
 
 /// The objective; with `grad`, the gradient as `[alpha, mu, q, l]` concatenated.
-pub fn gmm(inp: &Input, grad: bool) -> Vec<f64> {
+pub fn gmm(tape: &mut Tape<f64>, inp: &Input, grad: bool) -> Vec<f64> {
     let (d, k, n) = (inp.d, inp.k, inp.n);
     let lsz = d * (d - 1) / 2;
-    let tape = Tape::<f64>::new();
+    // One tape per run loop, cleared: a warm tape allocates nothing (docs/guide.md).
+    tape.clear();
+    let tape = &*tape;
     let alpha = tape.tensor([k], inp.alpha.clone());
     let mu = tape.tensor([k, d], inp.mu.clone());
     let q = tape.tensor([k, d], inp.q.clone());
@@ -138,9 +140,15 @@ pub(crate) fn prepare(function: &str, input: &Value) -> Result<Prepared, String>
     let (d, k) = (inp.d, inp.k);
     let lsz = d * (d - 1) / 2;
     match function {
-        "objective" => Ok(Prepared::scalar(move || gmm(&inp, false)[0])),
+        "objective" => {
+            let mut tape = Tape::new();
+            Ok(Prepared::scalar(move || gmm(&mut tape, &inp, false)[0]))
+        }
         "jacobian" => Ok(Prepared {
-            run: Box::new(move || gmm(&inp, true)),
+            run: {
+                let mut tape = Tape::new();
+                Box::new(move || gmm(&mut tape, &inp, true))
+            },
             format: Box::new(move |v| {
                 let (alpha, rest) = v.split_at(k);
                 let (mu, rest) = rest.split_at(k * d);

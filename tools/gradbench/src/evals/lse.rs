@@ -6,8 +6,10 @@ use wengert::prelude::*;
 use super::Prepared;
 
 /// `logsumexp(x)` and, when `grad` is set, its gradient.
-pub fn lse(x: &[f64], grad: bool) -> Vec<f64> {
-    let tape = Tape::<f64>::new();
+pub fn lse(tape: &mut Tape<f64>, x: &[f64], grad: bool) -> Vec<f64> {
+    // One tape per run loop, cleared: a warm tape allocates nothing (docs/guide.md).
+    tape.clear();
+    let tape = &*tape;
     let v = tape.tensor([x.len()], x.to_vec());
     let y = v.logsumexp();
     if grad {
@@ -23,8 +25,14 @@ pub(crate) fn prepare(function: &str, input: &Value) -> Result<Prepared, String>
         return Err("lse: x is empty".into());
     }
     match function {
-        "primal" => Ok(Prepared::scalar(move || lse(&x, false)[0])),
-        "gradient" => Ok(Prepared::vector(move || lse(&x, true))),
+        "primal" => {
+            let mut tape = Tape::new();
+            Ok(Prepared::scalar(move || lse(&mut tape, &x, false)[0]))
+        }
+        "gradient" => {
+            let mut tape = Tape::new();
+            Ok(Prepared::vector(move || lse(&mut tape, &x, true)))
+        }
         _ => Err(super::unknown("lse", function)),
     }
 }
