@@ -13,7 +13,7 @@ use std::hash::{Hash, Hasher};
 use wengert_tape::Real;
 
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
-enum Key {
+pub(crate) enum Key {
     Input(u32),
     Const(u64, i16, i8),
     Un(UnOp, Val),
@@ -23,7 +23,8 @@ enum Key {
     Call2(u32, Val, Val),
 }
 
-fn key<T: Real>(inst: &Inst<T>) -> Option<Key> {
+/// The hash-consing key; `None` for effects.
+pub(crate) fn key<T: Real>(inst: &Inst<T>) -> Option<Key> {
     Some(match *inst {
         Inst::Input(k) => Key::Input(k),
         Inst::Const(c) => {
@@ -80,7 +81,7 @@ pub fn cse<T: Real>(p: &Program<T>) -> Program<T> {
 /// A hash set of values keyed by their instruction's [`Key`], stored as bare indices into the
 /// program being built (open addressing, linear probing): 4 bytes a slot, so the table of a
 /// large program stays in cache, which a map holding the keys did not (half the pass's time).
-struct Table {
+pub(crate) struct Table {
     slots: Vec<u32>,
     mask: usize,
 }
@@ -88,7 +89,7 @@ struct Table {
 const EMPTY: u32 = u32::MAX;
 
 impl Table {
-    fn new(n: usize) -> Table {
+    pub fn new(n: usize) -> Table {
         let cap = (2 * n + 16).next_power_of_two();
         Table {
             slots: vec![EMPTY; cap],
@@ -96,7 +97,8 @@ impl Table {
         }
     }
 
-    fn get_or_push<T: Real>(&mut self, q: &mut Program<T>, k: Key, inst: Inst<T>) -> Val {
+    /// The value of an equal instruction already in `q`, or `inst` pushed.
+    pub fn get_or_push<T: Real>(&mut self, q: &mut Program<T>, k: Key, inst: Inst<T>) -> Val {
         let mut h = FxHasher::default();
         k.hash(&mut h);
         let mut at = h.finish() as usize & self.mask;

@@ -1,7 +1,8 @@
-//! Dead-code elimination: keeps the effects ([`Inst::Output`](crate::ir::Inst::Output), [`Inst::Guard`](crate::ir::Inst::Guard)) and what
+//! Dead-code elimination, with the live constants moved first (as CSE does, so that a loop
+//! body never defines a constant in its first repetition only): keeps the effects ([`Inst::Output`](crate::ir::Inst::Output), [`Inst::Guard`](crate::ir::Inst::Guard)) and what
 //! they read, in order.
 use super::{like, remap};
-use crate::ir::{Program, Val};
+use crate::ir::{Inst, Program, Val};
 
 /// The program without the instructions no effect depends on.
 ///
@@ -27,8 +28,14 @@ pub fn dce<T: Copy>(p: &Program<T>) -> Program<T> {
     }
     let mut q = like(p);
     let mut map = vec![Val(u32::MAX); p.len()];
+    // Constants first (they read nothing), then the rest in order.
     for (i, inst) in p.insts.iter().enumerate() {
-        if live[i] {
+        if live[i] && matches!(inst, Inst::Const(_)) {
+            map[i] = q.push(*inst);
+        }
+    }
+    for (i, inst) in p.insts.iter().enumerate() {
+        if live[i] && !matches!(inst, Inst::Const(_)) {
             map[i] = q.push(remap(inst, |v| map[v.index()]));
         }
     }

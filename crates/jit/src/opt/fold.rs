@@ -38,7 +38,7 @@ pub fn fold<T: Real>(p: &Program<T>) -> Program<T> {
     q
 }
 
-enum Simple<T> {
+pub(crate) enum Simple<T> {
     /// An existing value.
     Val(Val),
     Const(T),
@@ -47,7 +47,8 @@ enum Simple<T> {
     Drop,
 }
 
-fn simplify<T: Real>(q: &Program<T>, inst: &Inst<T>) -> Simple<T> {
+/// The folded form of `inst`, whose operands are in `q`.
+pub(crate) fn simplify<T: Real>(q: &Program<T>, inst: &Inst<T>) -> Simple<T> {
     let c = |v: Val| match q.insts[v.index()] {
         Inst::Const(c) => Some(c),
         _ => None,

@@ -62,9 +62,27 @@ pub fn reuse<T: Copy>(p: &Program<T>) -> Program<T> {
     q
 }
 
-fn canonical<T: Copy>(inst: Inst<T>) -> Inst<T> {
+/// `x·x` as `square x`.
+pub(crate) fn canonical<T: Copy>(inst: Inst<T>) -> Inst<T> {
     match inst {
         Inst::Bin(BinOp::Mul, a, b) if a == b => Inst::Un(UnOp::Square, a),
         i => i,
     }
+}
+
+/// Whether some operand has both a `sin` and a `cos` (what [`reuse`] would move).
+pub(crate) fn has_pairs<T>(p: &Program<T>) -> bool {
+    let mut seen: FxHashMap<Val, (bool, bool)> = FxHashMap::default();
+    p.insts.iter().any(|inst| match *inst {
+        Inst::Un(op @ (UnOp::Sin | UnOp::Cos), a) => {
+            let e = seen.entry(a).or_default();
+            if op == UnOp::Sin {
+                e.0 = true;
+            } else {
+                e.1 = true;
+            }
+            e.0 && e.1
+        }
+        _ => false,
+    })
 }
