@@ -199,3 +199,28 @@ fn compiled_runs_on_dual_numbers() {
     assert!((g[0].eps - 2.0 * y.sin()).abs() < 1e-15);
     assert!((g[1].eps - 2.0 * x * y.cos()).abs() < 1e-15);
 }
+
+/// The Hessian's columns are the Hessian-vector products with the unit vectors, for every op.
+#[test]
+fn hessian_columns_are_hvps() {
+    let x = [0.9, 1.3];
+    for (name, f) in cases() {
+        let c = Compiled::trace(&x, f).unwrap();
+        let mut h = [0.0; 4];
+        c.hessian(&x, &mut h).unwrap();
+        for j in 0..2 {
+            let mut e = [0.0; 2];
+            e[j] = 1.0;
+            let mut hv = [0.0; 2];
+            c.hvp(&x, &e, &mut hv).unwrap();
+            for i in 0..2 {
+                assert!(
+                    close(h[2 * i + j], hv[i], 1e-14),
+                    "{name}: H[{i}][{j}] {} vs {}",
+                    h[2 * i + j],
+                    hv[i]
+                );
+            }
+        }
+    }
+}

@@ -79,6 +79,7 @@ pub struct Compiled<T: Real> {
     vjp: Lazy<T>,
     jacobian: Lazy<T>,
     hvp: Lazy<T>,
+    hessian: Lazy<T>,
 }
 
 impl<T: Real> Compiled<T> {
@@ -123,6 +124,7 @@ impl<T: Real> Compiled<T> {
             vjp: OnceLock::new(),
             jacobian: OnceLock::new(),
             hvp: OnceLock::new(),
+            hessian: OnceLock::new(),
         }
     }
 
@@ -314,6 +316,39 @@ impl<T: Real> Compiled<T> {
         self.check("jacobian", "jac", jac.len(), n * m)?;
         let s = self.stage(&self.jacobian, grad::jacobian)?;
         s.call(|i| i.copy_from_slice(x), |o| jac.copy_from_slice(&o[m..]))
+    }
+
+    /// The Hessian of output 0 at `x`, row-major (`inputs` rows of `inputs`), into `hess`:
+    /// the Jacobian of the gradient program (one reverse sweep per gradient entry).
+    ///
+    /// # Errors
+    /// As [`Compiled::hvp`].
+    ///
+    /// ```
+    /// // f = x²y: H = [[2y, 2x], [2x, 0]]
+    /// let f = wengert_jit::Compiled::trace(&[1.0, 1.0], |_, x| x[0] * x[0] * x[1]).unwrap();
+    /// let mut h = [0.0; 4];
+    /// f.hessian(&[3.0, 2.0], &mut h).unwrap();
+    /// assert_eq!(h, [4.0, 6.0, 6.0, 0.0]);
+    /// ```
+    #[track_caller]
+    pub fn hessian(&self, x: &[T], hess: &mut [T]) -> Result<(), Error> {
+        let (n, m) = (self.inputs(), self.outputs());
+        self.check("hessian", "x", x.len(), n)?;
+        self.check("hessian", "hess", hess.len(), n * n)?;
+        self.scalar("hessian")?;
+        let s = self.stage(&self.hessian, |t| {
+            let g = grad::grad(t)?;
+            grad::jacobian(&g)
+        })?;
+        // Outputs of jacobian(grad): its m + n values, then m + n rows of n; the gradient's
+        // rows are the last n.
+        s.call(
+            |i| i.copy_from_slice(x),
+            |o| {
+                hess.copy_from_slice(&o[(m + n) + m * n..]);
+            },
+        )
     }
 
     /// The Hessian-vector product `H(x) v` of output 0 into `out`, as the forward-mode
