@@ -1,0 +1,64 @@
+//! The back half of the pipeline: where a program becomes something that runs.
+use crate::interp::Interp;
+use crate::ir::Program;
+use crate::kernel::Kernel;
+use std::any::Any;
+use wengert_tape::Real;
+
+/// The back half of the pipeline: roll, then lower. **The hook where the native back end
+/// (`crate::native`, J3, feature `cranelift`, `f64`) plugs in: [`native_f64`]**. Every
+/// other program (other element types, no feature, or native code declining) runs on the
+/// interpreter, which ignores loops (the flat program stays complete), so the roll is done
+/// only on the native path.
+pub(crate) fn lower<T: Real>(program: Program<T>) -> Box<dyn Kernel<T>> {
+    match native(&program) {
+        Some(k) => k,
+        None => Box::new(Interp::new(program)),
+    }
+}
+
+/// Native code for a program whose element type is `f64`.
+fn native<T: Real>(p: &Program<T>) -> Option<Box<dyn Kernel<T>>> {
+    let p = (p as &dyn Any).downcast_ref::<Program<f64>>()?;
+    as_kernel_of(native_f64(p)?)
+}
+
+/// The native back end. **Merge point for J3**: with `crate::native` merged, this becomes
+/// `crate::native::compile(&crate::roll::roll(p))` (`None` above its size threshold or on
+/// failure, so that the interpreter runs). Until then, no native code.
+fn native_f64(_p: &Program<f64>) -> Option<Box<dyn Kernel<f64>>> {
+    None
+}
+
+/// A `Kernel<f64>` as a `Kernel<T>` when `T` is `f64` (the type test native code needs,
+/// since it is generated for `f64` only).
+fn as_kernel_of<T: Real>(k: Box<dyn Kernel<f64>>) -> Option<Box<dyn Kernel<T>>> {
+    let any: Box<dyn Any> = Box::new(k);
+    any.downcast::<Box<dyn Kernel<T>>>().ok().map(|k| *k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kernel::GuardFailed;
+
+    struct Seven;
+    impl Kernel<f64> for Seven {
+        fn scratch_len(&self) -> usize {
+            0
+        }
+        fn run(&self, _: &[f64], out: &mut [f64], _: &mut [f64]) -> Result<(), GuardFailed> {
+            out[0] = 7.0;
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn an_f64_kernel_is_a_kernel_of_f64_only() {
+        let k = as_kernel_of::<f64>(Box::new(Seven)).expect("T = f64");
+        let mut out = [0.0];
+        k.run(&[], &mut out, &mut []).unwrap();
+        assert_eq!(out, [7.0]);
+        assert!(as_kernel_of::<f32>(Box::new(Seven)).is_none());
+    }
+}
