@@ -28,6 +28,10 @@ pub enum ErrorKind {
         id: u32,
         /// The comparison's source line.
         loc: &'static Location<'static>,
+        /// The comparison.
+        cmp: crate::ir::Cmp,
+        /// Its outcome when traced.
+        expect: bool,
     },
     /// A slice of the wrong length.
     Length {
@@ -94,13 +98,27 @@ impl fmt::Display for Error {
                 "{transform}: function {func} of the program has no derivative (a user op's \
                  derivative cannot be differentiated again)"
             )?,
-            ErrorKind::Guard { id, loc } => write!(
+            ErrorKind::Guard {
+                id,
+                loc,
+                cmp,
+                expect,
+            } => write!(
                 f,
                 "guard {id} failed: these inputs take another branch than the trace did at the \
-                 comparison at {}:{}:{} (retrace, or write the branch with select_cmp)",
+                 comparison at {}:{}:{} (`a {} b` was {expect} when traced; retrace, or write \
+                 the branch with select_cmp)",
                 loc.file(),
                 loc.line(),
-                loc.column()
+                loc.column(),
+                match cmp {
+                    crate::ir::Cmp::Lt => "<",
+                    crate::ir::Cmp::Le => "<=",
+                    crate::ir::Cmp::Gt => ">",
+                    crate::ir::Cmp::Ge => ">=",
+                    crate::ir::Cmp::Eq => "==",
+                    crate::ir::Cmp::Ne => "!=",
+                }
             )?,
             ErrorKind::Length {
                 op,

@@ -1,9 +1,13 @@
 //! Guards: a trace is valid for the branches it took; inputs that flip a traced comparison
 //! are refused with the comparison's line, never given the other branch's gradient.
+use wengert_jit::ir::Cmp;
 use wengert_jit::{Compiled, ErrorKind};
 use wengert_ops::prelude::*;
-use wengert_tape::trace::Cmp;
+use wengert_tape::trace::Cmp as TapeCmp;
 use wengert_tape::Var;
+
+/// The line of the comparison in `piecewise`.
+const IF_LINE: u32 = line!() + 3;
 
 fn piecewise<'t>(x: Var<'t, f64>) -> Var<'t, f64> {
     if x > 1.0 {
@@ -19,16 +23,27 @@ fn a_flipped_branch_is_an_error_naming_the_line() {
     let mut g = [0.0];
     assert_eq!(c.value_and_grad(&[3.0], &mut g).unwrap(), 9.0);
     assert_eq!(g, [6.0]);
-    let err = c.value_and_grad(&[0.5], &mut g).unwrap_err();
+    let (err, call_line) = (c.value_and_grad(&[0.5], &mut g).unwrap_err(), line!());
     match err.kind() {
-        ErrorKind::Guard { id: 0, loc } => {
-            assert_eq!((loc.file(), loc.line()), (file!(), 9));
+        ErrorKind::Guard {
+            id: 0,
+            loc,
+            cmp: Cmp::Gt,
+            expect: true,
+        } => {
+            assert_eq!((loc.file(), loc.line()), (file!(), IF_LINE));
         }
         k => panic!("{k:?}"),
     }
     let msg = err.to_string();
     assert!(
-        msg.contains("another branch") && msg.contains(file!()),
+        msg.contains("another branch") && msg.contains("`a > b` was true"),
+        "{msg}"
+    );
+    // The comparison's line, and the failing call's.
+    assert!(msg.contains(&format!("{}:{IF_LINE}:", file!())), "{msg}");
+    assert!(
+        msg.contains(&format!("(at {}:{call_line}:", file!())),
         "{msg}"
     );
     assert!(c.value(&[0.5]).is_err());
@@ -42,7 +57,7 @@ fn a_flipped_branch_is_an_error_naming_the_line() {
 fn a_branch_written_as_select_compiles_both_sides() {
     let c = Compiled::trace(&[2.0], |t, v| {
         let one = t.constant(1.0);
-        v[0].select_cmp(Cmp::Gt, one, v[0] * v[0], v[0] * 3.0)
+        v[0].select_cmp(TapeCmp::Gt, one, v[0] * v[0], v[0] * 3.0)
     })
     .unwrap();
     let mut g = [0.0];

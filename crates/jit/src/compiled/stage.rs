@@ -1,7 +1,7 @@
 //! One compiled program with its working buffers: pooled, or the caller's [`Workspace`].
 use super::lower;
 use crate::error::{Error, ErrorKind};
-use crate::ir::{GuardSite, Program};
+use crate::ir::{Cmp, GuardSite, Inst, Program};
 use crate::kernel::Kernel;
 use crate::opt;
 use crate::trace::Traced;
@@ -69,15 +69,33 @@ impl<T: Real> Stage<T> {
         let (x, rest) = buf.split_at_mut(self.inputs);
         let (out, scratch) = rest.split_at_mut(self.outputs);
         fill(x);
-        self.kernel
-            .run(x, out, scratch)
-            .map(|()| read(out))
-            .map_err(|g| {
-                Error::here(ErrorKind::Guard {
-                    id: g.id,
-                    loc: self.guard_sites[g.id as usize].loc,
-                })
+        match self.kernel.run(x, out, scratch) {
+            Ok(()) => Ok(read(out)),
+            Err(g) => Err(self.guard_error(g.id)),
+        }
+    }
+
+    /// The error of guard `id`: its comparison, its traced outcome and its line.
+    #[cold]
+    #[track_caller]
+    fn guard_error(&self, id: u32) -> Error {
+        let (cmp, expect) = self
+            .program
+            .insts
+            .iter()
+            .find_map(|i| match *i {
+                Inst::Guard {
+                    cmp, expect, id: k, ..
+                } if k == id => Some((cmp, expect)),
+                _ => None,
             })
+            .unwrap_or((Cmp::Eq, true));
+        Error::here(ErrorKind::Guard {
+            id,
+            loc: self.guard_sites[id as usize].loc,
+            cmp,
+            expect,
+        })
     }
 }
 
