@@ -120,7 +120,7 @@ impl Roller {
     /// use wengert_jit::ir::{Inst, Program};
     /// use wengert_jit::roll::Roller;
     /// let mut p = Program::<f64>::new(0);
-    /// (0..3).for_each(|k| drop(p.push(Inst::Input(k))));
+    /// for k in 0..3 { p.push(Inst::Input(k)); }
     /// assert_eq!(Roller::new().regions(&p).len(), 1);
     /// assert!(matches!(Roller::new().min_saved(2).regions(&p)[0], wengert_jit::ir::Region::Loop(_)));
     /// ```
@@ -139,7 +139,7 @@ impl Roller {
     /// use wengert_jit::ir::{Inst, Program};
     /// use wengert_jit::roll::Roller;
     /// let mut p = Program::<f64>::new(0);
-    /// (0..2).for_each(|k| drop(p.push(Inst::Input(k))));
+    /// for k in 0..2 { p.push(Inst::Input(k)); }
     /// assert_eq!(Roller::new().min_saved(1).regions(&p).len(), 1);
     /// let r = Roller::new().min_saved(1).min_count(2).regions(&p);
     /// assert!(matches!(r[0], wengert_jit::ir::Region::Loop(_)));
@@ -154,7 +154,7 @@ impl Roller {
     /// ```
     /// use wengert_jit::ir::{Inst, Program};
     /// let mut p = Program::<f64>::new(0);
-    /// (0..40).for_each(|k| drop(p.push(Inst::Input(k))));
+    /// for k in 0..40 { p.push(Inst::Input(k)); }
     /// let r = wengert_jit::roll::Roller::new().roll(p);
     /// assert_eq!(r.loops().count(), 1);
     /// ```
@@ -226,21 +226,39 @@ impl Roller {
         i: usize,
     ) -> Option<Loop> {
         let mut best: Option<Loop> = None;
+        // Periods already verified here: their multiples describe the same run with a
+        // longer body, so they save less and are skipped (this keeps the work per loop
+        // linear instead of `tries` times its length).
+        let (mut found, mut nfound) = ([0usize; 16], 0);
         let mut j = next[i];
         for _ in 0..self.tries {
             if j == NONE || j as usize - i > self.max_period as usize {
                 break;
             }
             let p = j as usize - i;
-            if i + 2 * p <= insts.len() && h[i..i + p] == h[i + p..i + 2 * p] {
-                if let Some(l) = verify(insts, i, p) {
-                    let better = best.as_ref().is_none_or(|b| saved(&l) > saved(b));
-                    if better && saved(&l) >= self.min_saved && l.count >= self.min_count {
-                        best = Some(l);
-                    }
-                }
-            }
             j = next[j as usize];
+            if found[..nfound].iter().any(|&f| p % f == 0) {
+                continue;
+            }
+            // The second hash first: in code without loops it is where most candidates
+            // fail, and a call to memcmp per candidate would cost more than the test.
+            if i + 2 * p > insts.len()
+                || (p > 1 && h[i + 1] != h[i + p + 1])
+                || h[i..i + p] != h[i + p..i + 2 * p]
+            {
+                continue;
+            }
+            let Some(l) = verify(insts, i, p) else {
+                continue;
+            };
+            if l.count >= self.min_count && nfound < found.len() {
+                found[nfound] = p;
+                nfound += 1;
+            }
+            let better = best.as_ref().is_none_or(|b| saved(&l) > saved(b));
+            if better && saved(&l) >= self.min_saved && l.count >= self.min_count {
+                best = Some(l);
+            }
         }
         best
     }
@@ -271,10 +289,12 @@ fn verify<T: PartialEq + Copy>(insts: &[Inst<T>], start: usize, p: usize) -> Opt
         .map(|(a, b)| shape::strides(a, b))
         .collect::<Option<Vec<_>>>()?;
     let mut count = 2u32;
+    // Each repetition against the one before it: the same moves as from 0 to 1.
     'reps: while start + (count as usize + 1) * p <= insts.len() && count < u32::MAX {
-        let rep = &insts[start + count as usize * p..][..p];
-        for ((a, s), b) in body.iter().zip(&strides).zip(rep) {
-            if shape::shifted(a, s, count).as_ref() != Some(b) {
+        let at = start + count as usize * p;
+        let (prev, rep) = (&insts[at - p..at], &insts[at..at + p]);
+        for ((a, b), s) in prev.iter().zip(rep).zip(&strides) {
+            if !shape::moves_by(a, b, s) {
                 break 'reps;
             }
         }
