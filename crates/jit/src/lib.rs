@@ -23,6 +23,17 @@
 // per block); everything else is safe Rust.
 #![deny(unsafe_code)]
 
+pub mod compiled;
+mod deriv;
+pub mod error;
+pub mod grad;
+pub mod interp;
 pub mod ir;
+pub mod jvp;
 pub mod kernel;
+pub mod opt;
 pub mod roll;
+pub mod trace;
+
+pub use compiled::Compiled;
+pub use error::{Error, ErrorKind};

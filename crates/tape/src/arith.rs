@@ -199,7 +199,7 @@ impl<'t, T: Real> Neg for Var<'t, T> {
             T::zero(),
             |x, _| -x,
             |_, _, _| -T::one(),
-            Param::Arith(Arith::RSub),
+            Param::Arith(Arith::Neg),
         )
     }
 }

@@ -58,6 +58,7 @@ enum Step<T: 'static> {
     /// `x / c`, stored as `x · (1/c)`'s partial `1/c` beside `c`.
     DivC(u32, T),
     RSubC(u32, T),
+    Neg(u32),
     RDivC(u32, T),
     Add(u32, u32),
     Sub(u32, u32),
@@ -88,6 +89,7 @@ fn compile<T: Real>(prog: &[Instr<T>]) -> Vec<Step<T>> {
                 Arith::Mul => Step::MulC(a, c),
                 Arith::Div => Step::DivC(a, c),
                 Arith::RSub => Step::RSubC(a, c),
+                Arith::Neg => Step::Neg(a),
                 Arith::RDiv => Step::RDivC(a, c),
             },
             &Instr::Arith2 { op, a, b } => match op {
@@ -167,6 +169,10 @@ impl<T: Real> Folded<T> {
                 Step::DivC(a, c) => {
                     let x = r(a);
                     x.then(x.val / c, c.recip())
+                }
+                Step::Neg(a) => {
+                    let x = r(a);
+                    x.then(-x.val, -T::one())
                 }
                 Step::RSubC(a, c) => {
                     let x = r(a);

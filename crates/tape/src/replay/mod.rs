@@ -121,6 +121,8 @@ pub(crate) enum Arith {
     Mul,
     Div,
     RSub,
+    /// `-x` (not `0 - x`, which differs at `x = +0`); its constant is unused.
+    Neg,
     RDiv,
 }
 
@@ -145,6 +147,7 @@ impl Arith {
             Arith::Mul => (x * c, c),
             Arith::Div => (x / c, c.recip()),
             Arith::RSub => (c - x, -T::one()),
+            Arith::Neg => (-x, -T::one()),
             Arith::RDiv => {
                 let y = c / x;
                 (y, -y / x)
@@ -164,6 +167,8 @@ impl Arith {
                 (y, r, -y * r)
             }
             Arith::RSub => (z - x, -T::one(), T::one()),
+            // Never a two-operand node: negation has one operand.
+            Arith::Neg => (-x, -T::one(), T::zero()),
             Arith::RDiv => {
                 let (y, r) = (z / x, x.recip());
                 (y, -y * r, r)
