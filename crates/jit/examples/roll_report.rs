@@ -1,78 +1,75 @@
 //! How much of a program the loop roller rolls, and how fast: coverage (instructions inside
-//! loops), loop count and roll time for programs of growing size. The numbers of
-//! docs/architecture.md ("Re-rolling") come from here.
+//! loops), loop count and roll time for the optimized value-and-gradient programs of the
+//! benchmark functions (written as plain Rust loops, exactly as in `benches/common`) and of
+//! random DAGs. The numbers of docs/architecture.md ("Re-rolling") come from here.
 //!
 //! `cargo run --release -p wengert-jit --example roll_report`
 
 use std::time::Instant;
-use wengert_jit::ir::{BinOp, Inst, Program, UnOp, Val};
+use wengert_jit::ir::{Program, Rolled};
 use wengert_jit::roll::Roller;
+use wengert_jit::Compiled;
+use wengert_ops::prelude::*;
+use wengert_tape::{Tape, Var};
 
-/// A hand-written Rosenbrock value + gradient program of the shape a reverse transform
-/// emits (forward terms, then the sweep in reverse, then the gradient outputs).
-fn rosenbrock(n: usize) -> Program<f64> {
-    let mut p = Program::new(1 + n as u32);
-    let x: Vec<Val> = (0..n).map(|k| p.push(Inst::Input(k as u32))).collect();
-    let c1 = p.push(Inst::Const(1.0));
-    let c100 = p.push(Inst::Const(100.0));
-    let c2 = p.push(Inst::Const(2.0));
-    let bin = |p: &mut Program<f64>, op, a, b| p.push(Inst::Bin(op, a, b));
-    let (mut bs, mut es, mut s) = (vec![], vec![], None);
-    for i in 0..n - 1 {
-        let a = bin(&mut p, BinOp::Mul, x[i], x[i]);
-        let b = bin(&mut p, BinOp::Sub, x[i + 1], a);
-        let c = bin(&mut p, BinOp::Mul, b, b);
-        let d = bin(&mut p, BinOp::Mul, c100, c);
-        let e = bin(&mut p, BinOp::Sub, c1, x[i]);
-        let f = bin(&mut p, BinOp::Mul, e, e);
-        let g = bin(&mut p, BinOp::Add, d, f);
-        s = Some(s.map_or(g, |s| bin(&mut p, BinOp::Add, s, g)));
-        bs.push(b);
-        es.push(e);
+fn rosenbrock<'t>(x: &[Var<'t, f64>]) -> Var<'t, f64> {
+    let n = x.len();
+    let (a, b) = (x[0] - 1.0, x[1] - x[0] * x[0]);
+    let mut s = a * a + b * b * 100.0;
+    for i in 1..n - 1 {
+        let a = x[i] - 1.0;
+        let b = x[i + 1] - x[i] * x[i];
+        s = s + (a * a + b * b * 100.0);
     }
-    p.push(Inst::Output(0, s.unwrap()));
-    let (mut adj, mut part) = (vec![Val(0); n], None::<Val>);
-    for i in (0..n - 1).rev() {
-        let ce = bin(&mut p, BinOp::Mul, c2, es[i]);
-        let cb = bin(&mut p, BinOp::Mul, c100, bs[i]);
-        let gb = bin(&mut p, BinOp::Mul, c2, cb);
-        adj[i + 1] = part.map_or(gb, |t| bin(&mut p, BinOp::Add, t, gb));
-        let ga = p.push(Inst::Un(UnOp::Neg, gb));
-        let gxa = bin(&mut p, BinOp::Mul, ga, x[i]);
-        let gxa2 = bin(&mut p, BinOp::Mul, c2, gxa);
-        part = Some(bin(&mut p, BinOp::Sub, gxa2, ce));
-    }
-    adj[0] = part.unwrap();
-    for (k, &a) in adj.iter().enumerate() {
-        p.push(Inst::Output(1 + k as u32, a));
-    }
-    p
+    s
 }
 
-/// Random binary and unary operations on random earlier values: nothing to roll.
-fn random_dag(n: usize) -> Program<f64> {
-    let mut p = Program::new(1);
-    for k in 0..3 {
-        p.push(Inst::Input(k));
+fn softplus_sin<'t>(x: &[Var<'t, f64>]) -> Var<'t, f64> {
+    let n = x.len();
+    let mut s = x[0].sin();
+    for xi in &x[1..] {
+        s = s + xi.sin();
     }
-    let mut state = 7u64;
+    for i in 0..n - 1 {
+        s = s + ((x[i] * x[i + 1]).exp() + 1.0).ln();
+    }
+    s
+}
+
+/// A random expression DAG in the style of `tests/dag.rs`: unary and binary steps on
+/// operands mostly among the newest values, sometimes up to 64 back.
+fn dag<'t>(tape: &'t Tape<f64>, x: &[Var<'t, f64>], steps: usize) -> Var<'t, f64> {
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
     let mut rnd = move |m: usize| {
         state = state
             .wrapping_mul(6364136223846793005)
             .wrapping_add(1442695040888963407);
         (state >> 33) as usize % m
     };
-    let ops = [BinOp::Add, BinOp::Sub, BinOp::Mul];
-    for _ in 0..n {
-        let len = p.len();
-        let (a, b) = (Val(rnd(len) as u32), Val(rnd(len) as u32));
-        match rnd(4) {
-            3 => p.push(Inst::Un(UnOp::Sin, a)),
-            k => p.push(Inst::Bin(ops[k], a, b)),
+    let mut v = x.to_vec();
+    let back = |rnd: &mut dyn FnMut(usize) -> usize| match rnd(4) {
+        3 => rnd(64),
+        _ => rnd(3),
+    };
+    for _ in 0..steps {
+        let (i, j) = (back(&mut rnd), back(&mut rnd));
+        let at = |k: usize| v[v.len() - 1 - k % v.len()];
+        let (a, b) = (at(i), at(j));
+        let y = match rnd(8) {
+            0 => a.tanh().exp(),
+            1 => a.sin(),
+            2 => a.sigmoid(),
+            3 => (a.square() + 0.1).sqrt(),
+            4 => (a + b) * 0.5,
+            5 => (a - b) * 0.5,
+            6 => a * b.tanh(),
+            _ => a / (b.square() + 1.0),
         };
+        v.push(y);
     }
-    p.push(Inst::Output(0, Val(p.len() as u32 - 1)));
-    p
+    let _ = tape;
+    let k = v.len();
+    (v[k - 1] + v[k - 2] + v[k - 3]) * (1.0 / 3.0)
 }
 
 /// Rolls `p` several times; prints the best time, coverage and loop count.
@@ -80,35 +77,60 @@ fn report(name: &str, p: &Program<f64>) {
     let roller = Roller::new();
     let mut best = f64::INFINITY;
     let mut regions = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..7 {
         let t = Instant::now();
         regions = roller.regions(p);
         best = best.min(t.elapsed().as_secs_f64());
     }
-    let r = wengert_jit::ir::Rolled {
+    let r = Rolled {
         program: p.clone(),
         regions,
     };
     r.validate()
         .expect("the roller's regions describe the program");
     let looped = r.looped_len();
+    let periods: Vec<String> = r
+        .loops()
+        .map(|l| format!("{}x{}", l.period, l.count))
+        .collect();
     println!(
-        "| {name} | {} | {:.1}% | {} | {:.3} ms | {:.1} ns |",
+        "| {name} | {} | {:.1}% | {} | {:.3} ms | {:.1} ns | {} |",
         p.len(),
         100.0 * looped as f64 / p.len() as f64,
         r.loops().count(),
         best * 1e3,
-        best * 1e9 / p.len() as f64
+        best * 1e9 / p.len() as f64,
+        periods.join(" ")
     );
 }
 
+fn grad_program(
+    x: &[f64],
+    f: impl for<'t> Fn(&'t Tape<f64>, &[Var<'t, f64>]) -> Var<'t, f64>,
+) -> Program<f64> {
+    let c = Compiled::trace(x, f).expect("traces");
+    c.grad_program().expect("differentiates").clone()
+}
+
 fn main() {
-    println!("| program | instructions | in loops | loops | roll time | per instruction |");
-    println!("| --- | ---: | ---: | ---: | ---: | ---: |");
+    println!("| value + gradient of | instructions | in loops | loops | roll time | per instruction | loops (period x count) |");
+    println!("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
     for n in [1000, 10_000, 100_000] {
-        report(&format!("Rosenbrock by hand, n = {n}"), &rosenbrock(n));
+        let x: Vec<f64> = (0..n).map(|i| 0.5 + 0.001 * i as f64).collect();
+        report(
+            &format!("Rosenbrock, n = {n}"),
+            &grad_program(&x, |_, x| rosenbrock(x)),
+        );
+        report(
+            &format!("Σ ln(1+exp(x_i x_i+1)) + sin x_i, n = {n}"),
+            &grad_program(&x, |_, x| softplus_sin(x)),
+        );
     }
-    for n in [1000, 100_000, 1_000_000] {
-        report(&format!("random DAG, {n} operations"), &random_dag(n));
+    for steps in [100, 1000, 10_000, 100_000] {
+        let x = [0.3, -0.7, 1.1, 0.2, -0.4, 0.9];
+        report(
+            &format!("random DAG, {steps} steps"),
+            &grad_program(&x, |t, x| dag(t, x, steps)),
+        );
     }
 }

@@ -198,17 +198,30 @@ impl Roller {
         regions
     }
 
-    /// `next[i]`: the next instruction after `i` of the same hash within `max_period`, or
-    /// `NONE`. A small direct-mapped table of last positions stays in cache; a collision
-    /// only loses a candidate (the scan then finds the loop one instruction later).
+    /// `next[i]`: the next instruction after `i` within `max_period` whose hash and the
+    /// three after it equal those of `i` and the three after it, or `NONE`. Keying on four
+    /// hashes, not one, matters in gradient programs, where a few shapes (`a · b`, `a + b`)
+    /// are most instructions: one hash alone chains to a candidate every few instructions,
+    /// four rarely do outside a true repetition (which, saving at least `min_saved`, is
+    /// longer than its period plus three). A small direct-mapped table of last positions
+    /// stays in cache; a collision only loses a candidate (the scan then finds the loop
+    /// one instruction later).
     fn next_same(&self, h: &[u32]) -> Vec<u32> {
         const BITS: u32 = 14;
+        let gram = |i: usize| &h[i..(i + 4).min(h.len())];
         let mut last = vec![NONE; 1 << BITS];
         let mut next = vec![NONE; h.len()];
         for i in (0..h.len()).rev() {
-            let slot = (h[i] >> (32 - BITS)) as usize;
+            let key = gram(i)
+                .iter()
+                .fold(0u32, |k, &x| k.rotate_left(5) ^ x)
+                .wrapping_mul(0x9e37_79b1);
+            let slot = (key >> (32 - BITS)) as usize;
             let j = last[slot];
-            if j != NONE && h[j as usize] == h[i] && j as usize - i <= self.max_period as usize {
+            if j != NONE
+                && j as usize - i <= self.max_period as usize
+                && (0..4).all(|k| h.get(i + k) == h.get(j as usize + k))
+            {
                 next[i] = j;
             }
             last[slot] = i as u32;
