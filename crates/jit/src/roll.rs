@@ -199,7 +199,8 @@ impl Roller {
     }
 
     /// `next[i]`: the next instruction after `i` within `max_period` whose hash and the
-    /// three after it equal those of `i` and the three after it, or `NONE`. Keying on four
+    /// three after it (fewer if `min_saved` < 4) equal those of `i` and the three after it,
+    /// or `NONE`. Keying on four
     /// hashes, not one, matters in gradient programs, where a few shapes (`a · b`, `a + b`)
     /// are most instructions: one hash alone chains to a candidate every few instructions,
     /// four rarely do outside a true repetition (which, saving at least `min_saved`, is
@@ -208,7 +209,10 @@ impl Roller {
     /// one instruction later).
     fn next_same(&self, h: &[u32]) -> Vec<u32> {
         const BITS: u32 = 14;
-        let gram = |i: usize| &h[i..(i + 4).min(h.len())];
+        // A loop of count c and period p has its gram at i + p inside it only if
+        // (c - 1) p >= g, so the gram is never longer than the fewest instructions saved.
+        let g = self.min_saved.clamp(1, 4) as usize;
+        let gram = |i: usize| &h[i..(i + g).min(h.len())];
         let mut last = vec![NONE; 1 << BITS];
         let mut next = vec![NONE; h.len()];
         for i in (0..h.len()).rev() {
@@ -220,7 +224,7 @@ impl Roller {
             let j = last[slot];
             if j != NONE
                 && j as usize - i <= self.max_period as usize
-                && (0..4).all(|k| h.get(i + k) == h.get(j as usize + k))
+                && (0..g).all(|k| h.get(i + k) == h.get(j as usize + k))
             {
                 next[i] = j;
             }
