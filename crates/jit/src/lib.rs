@@ -26,6 +26,7 @@
 pub mod compiled;
 mod deriv;
 pub mod error;
+pub mod fori;
 pub mod grad;
 pub mod interp;
 pub mod ir;

@@ -120,7 +120,7 @@ impl Roller {
     /// use wengert_jit::ir::{Inst, Program};
     /// use wengert_jit::roll::Roller;
     /// let mut p = Program::<f64>::new(0);
-    /// (0..3).for_each(|k| drop(p.push(Inst::Input(k))));
+    /// for k in 0..3 { p.push(Inst::Input(k)); }
     /// assert_eq!(Roller::new().regions(&p).len(), 1);
     /// assert!(matches!(Roller::new().min_saved(2).regions(&p)[0], wengert_jit::ir::Region::Loop(_)));
     /// ```
@@ -139,7 +139,7 @@ impl Roller {
     /// use wengert_jit::ir::{Inst, Program};
     /// use wengert_jit::roll::Roller;
     /// let mut p = Program::<f64>::new(0);
-    /// (0..2).for_each(|k| drop(p.push(Inst::Input(k))));
+    /// for k in 0..2 { p.push(Inst::Input(k)); }
     /// assert_eq!(Roller::new().min_saved(1).regions(&p).len(), 1);
     /// let r = Roller::new().min_saved(1).min_count(2).regions(&p);
     /// assert!(matches!(r[0], wengert_jit::ir::Region::Loop(_)));
@@ -154,7 +154,7 @@ impl Roller {
     /// ```
     /// use wengert_jit::ir::{Inst, Program};
     /// let mut p = Program::<f64>::new(0);
-    /// (0..40).for_each(|k| drop(p.push(Inst::Input(k))));
+    /// for k in 0..40 { p.push(Inst::Input(k)); }
     /// let r = wengert_jit::roll::Roller::new().roll(p);
     /// assert_eq!(r.loops().count(), 1);
     /// ```
@@ -198,17 +198,34 @@ impl Roller {
         regions
     }
 
-    /// `next[i]`: the next instruction after `i` of the same hash within `max_period`, or
-    /// `NONE`. A small direct-mapped table of last positions stays in cache; a collision
-    /// only loses a candidate (the scan then finds the loop one instruction later).
+    /// `next[i]`: the next instruction after `i` within `max_period` whose hash and the
+    /// three after it (fewer if `min_saved` < 4) equal those of `i` and the three after it,
+    /// or `NONE`. Keying on four
+    /// hashes, not one, matters in gradient programs, where a few shapes (`a · b`, `a + b`)
+    /// are most instructions: one hash alone chains to a candidate every few instructions,
+    /// four rarely do outside a true repetition (which, saving at least `min_saved`, is
+    /// longer than its period plus three). A small direct-mapped table of last positions
+    /// stays in cache; a collision only loses a candidate (the scan then finds the loop
+    /// one instruction later).
     fn next_same(&self, h: &[u32]) -> Vec<u32> {
         const BITS: u32 = 14;
+        // A loop of count c and period p has its gram at i + p inside it only if
+        // (c - 1) p >= g, so the gram is never longer than the fewest instructions saved.
+        let g = self.min_saved.clamp(1, 4) as usize;
+        let gram = |i: usize| &h[i..(i + g).min(h.len())];
         let mut last = vec![NONE; 1 << BITS];
         let mut next = vec![NONE; h.len()];
         for i in (0..h.len()).rev() {
-            let slot = (h[i] >> (32 - BITS)) as usize;
+            let key = gram(i)
+                .iter()
+                .fold(0u32, |k, &x| k.rotate_left(5) ^ x)
+                .wrapping_mul(0x9e37_79b1);
+            let slot = (key >> (32 - BITS)) as usize;
             let j = last[slot];
-            if j != NONE && h[j as usize] == h[i] && j as usize - i <= self.max_period as usize {
+            if j != NONE
+                && j as usize - i <= self.max_period as usize
+                && (0..g).all(|k| h.get(i + k) == h.get(j as usize + k))
+            {
                 next[i] = j;
             }
             last[slot] = i as u32;
@@ -226,21 +243,39 @@ impl Roller {
         i: usize,
     ) -> Option<Loop> {
         let mut best: Option<Loop> = None;
+        // Periods already verified here: their multiples describe the same run with a
+        // longer body, so they save less and are skipped (this keeps the work per loop
+        // linear instead of `tries` times its length).
+        let (mut found, mut nfound) = ([0usize; 16], 0);
         let mut j = next[i];
         for _ in 0..self.tries {
             if j == NONE || j as usize - i > self.max_period as usize {
                 break;
             }
             let p = j as usize - i;
-            if i + 2 * p <= insts.len() && h[i..i + p] == h[i + p..i + 2 * p] {
-                if let Some(l) = verify(insts, i, p) {
-                    let better = best.as_ref().is_none_or(|b| saved(&l) > saved(b));
-                    if better && saved(&l) >= self.min_saved && l.count >= self.min_count {
-                        best = Some(l);
-                    }
-                }
-            }
             j = next[j as usize];
+            if found[..nfound].iter().any(|&f| p % f == 0) {
+                continue;
+            }
+            // The second hash first: in code without loops it is where most candidates
+            // fail, and a call to memcmp per candidate would cost more than the test.
+            if i + 2 * p > insts.len()
+                || (p > 1 && h[i + 1] != h[i + p + 1])
+                || h[i..i + p] != h[i + p..i + 2 * p]
+            {
+                continue;
+            }
+            let Some(l) = verify(insts, i, p) else {
+                continue;
+            };
+            if l.count >= self.min_count && nfound < found.len() {
+                found[nfound] = p;
+                nfound += 1;
+            }
+            let better = best.as_ref().is_none_or(|b| saved(&l) > saved(b));
+            if better && saved(&l) >= self.min_saved && l.count >= self.min_count {
+                best = Some(l);
+            }
         }
         best
     }
@@ -271,10 +306,12 @@ fn verify<T: PartialEq + Copy>(insts: &[Inst<T>], start: usize, p: usize) -> Opt
         .map(|(a, b)| shape::strides(a, b))
         .collect::<Option<Vec<_>>>()?;
     let mut count = 2u32;
+    // Each repetition against the one before it: the same moves as from 0 to 1.
     'reps: while start + (count as usize + 1) * p <= insts.len() && count < u32::MAX {
-        let rep = &insts[start + count as usize * p..][..p];
-        for ((a, s), b) in body.iter().zip(&strides).zip(rep) {
-            if shape::shifted(a, s, count).as_ref() != Some(b) {
+        let at = start + count as usize * p;
+        let (prev, rep) = (&insts[at - p..at], &insts[at..at + p]);
+        for ((a, b), s) in prev.iter().zip(rep).zip(&strides) {
+            if !shape::moves_by(a, b, s) {
                 break 'reps;
             }
         }

@@ -54,8 +54,8 @@ fn op(p: &mut Program<f64>, k: u8, a: Val, b: Val) -> Val {
 }
 
 /// Builds the program; returns it and the instructions of planted loops that are sure to be
-/// found: all repetitions but the first two (whose carries may read straight code) and the
-/// last (which may be cut by a rotation), for loops that save at least 32.
+/// found: all repetitions but the first five (whose carries may read straight code) and one
+/// at each end (which a rotation may cut), for loops that save at least 32.
 fn build(segs: &[Seg]) -> (Program<f64>, usize) {
     let mut p = Program::new(0);
     let mut next_input = 1000i64;
@@ -89,8 +89,12 @@ fn build(segs: &[Seg]) -> (Program<f64>, usize) {
                     }
                 }
                 let period = (p.len() - start) / *count as usize;
-                if period * (*count as usize - 3) >= 32 {
-                    sure += period * (*count as usize - 3);
+                // Repetitions that reach back before the loop (up to 5 instructions, so
+                // up to 5 repetitions of one instruction) differ; one more may be cut by a
+                // rotation at each end.
+                let sure_reps = (*count as usize).saturating_sub(7);
+                if period * sure_reps >= 32 {
+                    sure += period * sure_reps;
                 }
             }
         }

@@ -43,7 +43,7 @@ impl<T: Copy + PartialEq> Rolled<T> {
     /// ```
     /// use wengert_jit::ir::{Inst, Program};
     /// let mut p = Program::<f64>::new(0);
-    /// (0..40).for_each(|k| drop(p.push(Inst::Input(k))));
+    /// for k in 0..40 { p.push(Inst::Input(k)); }
     /// let r = wengert_jit::roll::roll(&p);
     /// assert_eq!(r.expand().insts, p.insts);
     /// ```
@@ -109,7 +109,7 @@ impl<T: Copy + PartialEq> Rolled<T> {
     /// ```
     /// use wengert_jit::ir::{Inst, Program};
     /// let mut p = Program::<f64>::new(0);
-    /// (0..40).for_each(|k| drop(p.push(Inst::Input(k))));
+    /// for k in 0..40 { p.push(Inst::Input(k)); }
     /// assert_eq!(wengert_jit::roll::roll(&p).loops().next().unwrap().count, 40);
     /// ```
     pub fn loops(&self) -> impl Iterator<Item = &Loop> {
@@ -124,7 +124,7 @@ impl<T: Copy + PartialEq> Rolled<T> {
     /// ```
     /// use wengert_jit::ir::{Inst, Program};
     /// let mut p = Program::<f64>::new(0);
-    /// (0..40).for_each(|k| drop(p.push(Inst::Input(k))));
+    /// for k in 0..40 { p.push(Inst::Input(k)); }
     /// assert_eq!(wengert_jit::roll::roll(&p).looped_len(), 40);
     /// ```
     pub fn looped_len(&self) -> usize {

@@ -10,19 +10,19 @@ use std::hash::{Hash, Hasher};
 pub(crate) type Indices = ([u32; 5], usize);
 
 /// The indices of `inst`: its operands, then the number of an `Input` or `Output`.
+#[inline]
 pub(crate) fn indices<T>(inst: &Inst<T>) -> Indices {
-    let mut ix = [0u32; 5];
-    let ops = inst.operands();
-    let mut n = 0;
-    for v in ops.as_slice() {
-        ix[n] = v.0;
-        n += 1;
+    // Written out rather than through `Inst::operands`: this is the verifier's inner loop.
+    match *inst {
+        Inst::Input(k) => ([k, 0, 0, 0, 0], 1),
+        Inst::Const(_) => ([0; 5], 0),
+        Inst::Un(_, a) | Inst::Call1(_, a) => ([a.0, 0, 0, 0, 0], 1),
+        Inst::Bin(_, a, b) | Inst::Call2(_, a, b) | Inst::Guard { a, b, .. } => {
+            ([a.0, b.0, 0, 0, 0], 2)
+        }
+        Inst::Select { a, b, t, f, .. } => ([a.0, b.0, t.0, f.0, 0], 4),
+        Inst::Output(k, a) => ([a.0, k, 0, 0, 0], 2),
     }
-    if let Inst::Input(k) | Inst::Output(k, _) = *inst {
-        ix[n] = k;
-        n += 1;
-    }
-    (ix, n)
 }
 
 /// `inst` with its indices replaced by `ix` (in [`indices`]' order).
@@ -80,6 +80,18 @@ pub(crate) fn strides<T: PartialEq>(a: &Inst<T>, b: &Inst<T>) -> Option<[i32; 5]
     Some(s)
 }
 
+/// Whether `b` is `a` with its indices moved by `s` (the verifier's inner loop: no
+/// instruction is built).
+#[inline]
+pub(crate) fn moves_by<T: PartialEq>(a: &Inst<T>, b: &Inst<T>, s: &[i32; 5]) -> bool {
+    if !same_shape(a, b) {
+        return false;
+    }
+    let ((ia, n), (ib, _)) = (indices(a), indices(b));
+    (0..n).all(|k| i64::from(ib[k]) - i64::from(ia[k]) == i64::from(s[k]))
+}
+
+#[inline]
 /// Whether `a` and `b` are equal but for their indices. Constants compare with `==`, so a
 /// NaN constant never repeats (a loop over it is simply not found).
 pub(crate) fn same_shape<T: PartialEq>(a: &Inst<T>, b: &Inst<T>) -> bool {
@@ -132,15 +144,15 @@ pub(crate) fn shape_hash<T>(inst: &Inst<T>) -> u64 {
 /// looks at where an operand is, only at what it is), so repetitions of a loop hash alike
 /// whatever their strides, while instructions of one body mostly differ.
 pub(crate) fn deep_hashes<T>(insts: &[Inst<T>]) -> Vec<u32> {
-    let own: Vec<u64> = insts.iter().map(shape_hash).collect();
+    // Operands' own hashes are recomputed rather than stored: that is cheaper than the page
+    // faults of one more array the size of the program.
     insts
         .iter()
-        .zip(&own)
-        .map(|(inst, &h0)| {
+        .map(|inst| {
             let mut h = FxHasher::default();
-            h0.hash(&mut h);
+            shape_hash(inst).hash(&mut h);
             for v in inst.operands().as_slice() {
-                own[v.index()].hash(&mut h);
+                shape_hash(&insts[v.index()]).hash(&mut h);
             }
             // The high half: FxHasher's low bits mix least.
             (h.finish() >> 32) as u32
