@@ -90,7 +90,7 @@ tool_cmd() {
   case "$1" in
     wengert) echo "$REPO/target/release/wengert-gradbench" ;;
     manual | adol-c) echo "$VENV/bin/python $SCRIPTS/cpp_tool.py $1" ;;
-    jax) echo "$VENV/bin/python python/gradbench/gradbench/tools/jax/run.py" ;;
+    jax) echo "$VENV/bin/python $SCRIPTS/jax_tool.py" ;;
   esac
 }
 
