@@ -6,7 +6,7 @@
 //! and `clamp` as selects). Ops without one become calls of their `extern "C"` trampolines.
 use crate::error::{Error, ErrorKind};
 use crate::ir::{BinOp, Cmp, Func, GuardSite, Inst, Program, UnOp, Val};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use wengert_tape::trace::{self as tt, Node, Prim, Src};
 use wengert_tape::{Real, Tape, Var};
 
@@ -110,7 +110,7 @@ pub fn from_trace<T: Real>(t: &tt::Trace<T>) -> Result<Traced<T>, Error> {
         p: Program::new(t.outputs.len() as u32),
         derivs: Vec::new(),
         map: Vec::with_capacity(t.nodes.len()),
-        known: HashMap::new(),
+        known: HashMap::default(),
     };
     let mut guards = t.guards.iter().peekable();
     for (i, node) in t.nodes.iter().enumerate() {

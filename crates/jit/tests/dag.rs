@@ -1,7 +1,8 @@
 //! Agreement on random scalar expression DAGs, through the compiled path: for every case
 //! the compiled value equals the tape's bit for bit, the compiled gradient equals one
 //! backward sweep of the tape to rounding, and ⟨∇f, u⟩ equals a centered finite difference
-//! along a random u to its truncation error.
+//! along a random u to its truncation error; the compiled Hessian-vector product (`jvp` of
+//! the gradient program) equals the tape's forward-over-reverse one.
 //!
 //! The generator is the facade's `tests/reliability/dag.rs` restricted to scalars (the
 //! compiled path traces scalar functions): the same unary and binary steps, tamed the same

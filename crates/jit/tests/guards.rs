@@ -73,3 +73,33 @@ fn loops_with_a_value_dependent_exit_are_guarded_per_iteration() {
         ErrorKind::Guard { .. }
     ));
 }
+
+#[test]
+fn retracing_keeps_one_trace_per_branch_path() {
+    use wengert_jit::compiled::Retracing;
+    let f = Retracing::new(&[2.0], 2, |_, v| piecewise(v[0]) + piecewise(v[0] * 0.5)).unwrap();
+    let mut g = [0.0];
+    // x = 3: both branches x² (x > 1, x/2 > 1): y = x² + x²/4, y' = 2.5x.
+    assert_eq!(
+        (f.value_and_grad(&[3.0], &mut g).unwrap(), g),
+        (11.25, [7.5])
+    );
+    // x = 0.5: both 3x: y = 3x + 1.5x, y' = 4.5 (a new path: traced).
+    assert_eq!(
+        (f.value_and_grad(&[0.5], &mut g).unwrap(), g),
+        (2.25, [4.5])
+    );
+    assert_eq!(f.traces(), 2);
+    // Back and forth: both paths are kept, nothing is traced again.
+    for _ in 0..3 {
+        assert_eq!(f.value(&[3.0]).unwrap(), 11.25);
+        assert_eq!(f.value(&[0.5]).unwrap(), 2.25);
+    }
+    assert_eq!(f.traces(), 2);
+    // x = 1.5: x² and 3(x/2), a third path: the oldest is dropped.
+    assert_eq!(f.value(&[1.5]).unwrap(), 2.25 + 2.25);
+    assert_eq!(f.traces(), 2);
+    let mut hv = [0.0];
+    f.hvp(&[1.5], &[1.0], &mut hv).unwrap();
+    assert_eq!(hv, [2.0]);
+}

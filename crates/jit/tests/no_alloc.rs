@@ -50,7 +50,12 @@ fn warm_calls_allocate_nothing() {
     .unwrap();
     let x: Vec<f64> = (0..8).map(|i| 0.1 * i as f64).collect();
     let (mut g, mut hv, mut jac) = ([0.0; 8], [0.0; 8], [0.0; 8]);
-    let run = |g: &mut [f64], hv: &mut [f64], jac: &mut [f64]| {
+    let mut ws = wengert_jit::compiled::Workspace::new();
+    let mut run = |g: &mut [f64], hv: &mut [f64], jac: &mut [f64]| {
+        assert_eq!(
+            f.value_in(&mut ws, &x).unwrap(),
+            f.value_and_grad_in(&mut ws, &x, g).unwrap()
+        );
         let y = f.value(&x).unwrap();
         assert_eq!(f.value_and_grad(&x, g).unwrap(), y);
         f.vjp(&x, &[2.0], hv).unwrap();

@@ -181,3 +181,21 @@ fn compiled_runs_on_f32() {
     assert_eq!(y, 1f32.tanh());
     assert!((g[0] - 2.0 * d).abs() < 1e-6 && (g[1] - 0.5 * d).abs() < 1e-6);
 }
+
+/// On dual numbers the compiled gradient carries its directional derivative: seeding the
+/// inputs with u, the eps parts of ∇f are H u. f = x² sin y: H = [[2 sin y, 2x cos y],
+/// [2x cos y, −x² sin y]].
+#[test]
+fn compiled_runs_on_dual_numbers() {
+    use wengert_tape::dual::Dual64;
+    let d = |re, eps| Dual64::new(re, eps);
+    let c = Compiled::<Dual64>::trace(&[d(1.0, 0.0), d(1.0, 0.0)], |_, v| v[0] * v[0] * v[1].sin())
+        .unwrap();
+    let (x, y) = (1.5f64, 0.3f64);
+    let mut g = [d(0.0, 0.0); 2];
+    let f = c.value_and_grad(&[d(x, 1.0), d(y, 0.0)], &mut g).unwrap();
+    assert_eq!(f.re, x * x * y.sin());
+    assert_eq!((g[0].re, g[1].re), (2.0 * x * y.sin(), x * x * y.cos()));
+    assert!((g[0].eps - 2.0 * y.sin()).abs() < 1e-15);
+    assert!((g[1].eps - 2.0 * x * y.cos()).abs() < 1e-15);
+}

@@ -197,3 +197,27 @@ fn optimizing_keeps_the_values_of_a_traced_gradient() {
     assert!(o.len() < g.len());
     assert_eq!(run(&o, &x), run(&g, &x));
 }
+
+#[test]
+fn fold_turns_adding_a_negation_into_a_subtraction() {
+    let mut p = Program::<f64>::new(2);
+    let x = p.push(Inst::Input(0));
+    let y = p.push(Inst::Input(1));
+    let n = p.push(Inst::Un(UnOp::Neg, y));
+    let a = p.push(Inst::Bin(BinOp::Add, x, n)); // x − y
+    let b = p.push(Inst::Bin(BinOp::Add, n, x)); // x − y
+    let c = p.push(Inst::Bin(BinOp::Sub, a, n)); // a + y
+    let d = p.push(Inst::Bin(BinOp::Mul, b, c));
+    p.push(Inst::Output(0, d));
+    p.push(Inst::Output(1, a));
+    let q = optimize(&p);
+    assert!(
+        !q.insts.iter().any(|i| matches!(i, Inst::Un(UnOp::Neg, _))),
+        "{:?}",
+        q.insts
+    );
+    assert_eq!(q.len(), 7); // 2 inputs, x − y (once), a + y, the product, 2 outputs
+    for (x, y) in [(3.0, 5.0), (0.0, -0.0), (1e300, -1e300)] {
+        assert_eq!(run(&q, &[x, y]), run(&p, &[x, y]));
+    }
+}

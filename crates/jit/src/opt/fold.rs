@@ -3,7 +3,7 @@
 //! An operation of constants is computed now, with the interpreter's arithmetic (so the
 //! value is the one the program would compute). The identities kept are exact on every
 //! input, NaN and infinities included: `x·1`, `1·x`, `x/1`, `x−0`, `x+0`, `0+x` (the last
-//! two up to the sign of a zero `x`), `−(−x)`, a select of equal branches or of constant
+//! two up to the sign of a zero `x`), `−(−x)`, `a + (−b) = a − b`, `a − (−b) = a + b`, a select of equal branches or of constant
 //! sides, a guard of constant sides that holds. `x·0` is *not* folded (`∞·0` is NaN).
 use super::{like, remap};
 use crate::interp::{bin, un};
@@ -65,6 +65,17 @@ fn simplify<T: Real>(q: &Program<T>, inst: &Inst<T>) -> Simple<T> {
         Inst::Bin(op, a, b) => {
             if let (Some(x), Some(y)) = (c(a), c(b)) {
                 return Simple::Const(bin(op, x, y));
+            }
+            // IEEE defines a − b as a + (−b): these are exact, and the negation often dies.
+            let neg = |v: Val| match q.insts[v.index()] {
+                Inst::Un(UnOp::Neg, x) => Some(x),
+                _ => None,
+            };
+            match (op, neg(a), neg(b)) {
+                (BinOp::Add, _, Some(nb)) => return Simple::Inst(Inst::Bin(BinOp::Sub, a, nb)),
+                (BinOp::Add, Some(na), _) => return Simple::Inst(Inst::Bin(BinOp::Sub, b, na)),
+                (BinOp::Sub, _, Some(nb)) => return Simple::Inst(Inst::Bin(BinOp::Add, a, nb)),
+                _ => {}
             }
             match op {
                 BinOp::Mul if is(b, 1.0) => return Simple::Val(a),

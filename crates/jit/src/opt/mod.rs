@@ -75,6 +75,7 @@ pub fn remap<T: Copy>(inst: &Inst<T>, mut f: impl FnMut(Val) -> Val) -> Inst<T> 
 /// An empty program with `p`'s inputs, outputs, functions and guard sites.
 pub(crate) fn like<T: Clone>(p: &Program<T>) -> Program<T> {
     let mut q = Program::new(p.outputs() as u32);
+    q.insts.reserve(p.len());
     q.funcs = p.funcs.clone();
     q.guard_sites = p.guard_sites.clone();
     q.set_inputs(p.inputs() as u32);

@@ -8,7 +8,7 @@
 //! adjacent for a lowering that emits one `sincos`.
 use super::{like, remap};
 use crate::ir::{BinOp, Inst, Program, UnOp, Val};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 /// The program with shared forms.
 ///
@@ -26,7 +26,7 @@ use std::collections::HashMap;
 /// ```
 pub fn reuse<T: Copy>(p: &Program<T>) -> Program<T> {
     // Which instruction is the partner (sin ↔ cos of the same operand) of which.
-    let mut first: HashMap<(bool, Val), usize> = HashMap::new();
+    let mut first: FxHashMap<(bool, Val), usize> = FxHashMap::default();
     let mut partner: Vec<Option<usize>> = vec![None; p.len()];
     for (i, inst) in p.insts.iter().enumerate() {
         if let Inst::Un(op @ (UnOp::Sin | UnOp::Cos), a) = *inst {
@@ -39,6 +39,13 @@ pub fn reuse<T: Copy>(p: &Program<T>) -> Program<T> {
             }
             first.entry((is_sin, a)).or_insert(i);
         }
+    }
+    let squares = p
+        .insts
+        .iter()
+        .any(|i| matches!(i, Inst::Bin(BinOp::Mul, a, b) if a == b));
+    if !squares && partner.iter().all(Option::is_none) {
+        return p.clone(); // nothing to do: a copy is cheaper than a rebuild
     }
     let mut q = like(p);
     let mut map = vec![Val(u32::MAX); p.len()];
@@ -55,7 +62,7 @@ pub fn reuse<T: Copy>(p: &Program<T>) -> Program<T> {
     q
 }
 
-fn canonical<T>(inst: Inst<T>) -> Inst<T> {
+fn canonical<T: Copy>(inst: Inst<T>) -> Inst<T> {
     match inst {
         Inst::Bin(BinOp::Mul, a, b) if a == b => Inst::Un(UnOp::Square, a),
         i => i,

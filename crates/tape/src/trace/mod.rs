@@ -23,11 +23,12 @@
 //! assert!(matches!(t.nodes[3], Node::Arith { op: Prim::Add, b: Src::Const(2.0), .. }));
 //! assert!(matches!(t.outputs[..], [Src::Node(3)]));
 //! ```
-use crate::replay::{Arith, Instr};
-use crate::{Error, ErrorKind, Real, Tape, Var};
+use crate::{Error, Real, Tape, Var};
+use export::{node, unsupported};
 use std::panic::Location;
 
 mod compare;
+mod export;
 mod fns;
 
 pub(crate) use fns::{binary, unary};
@@ -301,18 +302,25 @@ where
                     Ok(Src::Node(y.id().raw()))
                 }
             })
-            .collect::<Result<Vec<_>, _>>()?
+            .collect::<Vec<Result<_, _>>>()
     };
     let s = tape.inner.into_inner();
-    if let Some(n) = s.tnodes.first() {
+    // Name an op rather than the leaf it started from.
+    let op = s
+        .tnodes
+        .iter()
+        .find(|n| matches!(n.kind, crate::tape::TKind::Op(_)));
+    if let Some(n) = op.or(s.tnodes.first()) {
         let what = format!(
-            "tensor op `{}` (at {}:{})",
+            "a tensor (`{}` at {}:{})",
             n.name(),
             n.loc.file(),
             n.loc.line()
         );
         return Err(unsupported(&what, loc));
     }
+    // Tensor ops first: a tensor output comes from one, which names more.
+    let outs = outs.into_iter().collect::<Result<Vec<_>, _>>()?;
     let prog = s.program.unwrap_or_default();
     let nodes = prog
         .into_iter()
@@ -325,85 +333,4 @@ where
         inputs: x.len(),
         outputs: outs,
     })
-}
-
-fn unsupported(what: &str, loc: &'static Location<'static>) -> Error {
-    Error::new(ErrorKind::InvalidArgument {
-        op: "trace",
-        reason: format!("{what}: only scalar functions can be traced"),
-    })
-    .at(loc)
-}
-
-fn src<T: Real>(s: crate::replay::Src<T>) -> Src<T> {
-    match s {
-        crate::replay::Src::Node(i) => Src::Node(i),
-        crate::replay::Src::Const(c) => Src::Const(c),
-    }
-}
-
-fn arith(op: Arith) -> Prim {
-    match op {
-        Arith::Add => Prim::Add,
-        Arith::Sub | Arith::RSub => Prim::Sub,
-        Arith::Mul => Prim::Mul,
-        Arith::Div | Arith::RDiv => Prim::Div,
-        Arith::Neg => Prim::Neg,
-    }
-}
-
-fn node<T: Real>(i: usize, inputs: usize, ins: Instr<T>) -> Node<T> {
-    match ins {
-        Instr::Leaf(_) if i < inputs => Node::Input(i as u32),
-        Instr::Leaf(x) => Node::Leaf(x),
-        Instr::Detach(a) => Node::Detach(a),
-        Instr::Map { a, fns } => Node::Unary { a, op: fns },
-        Instr::MapParam(m) => Node::Param {
-            a: m.a,
-            p: m.p,
-            prim: m.prim,
-            name: m.name,
-        },
-        Instr::Zip(z) => Node::Binary {
-            a: src(z.a),
-            b: src(z.b),
-            op: z.fns,
-        },
-        Instr::Select(s) => Node::Select {
-            cmp: s.cmp,
-            a: src(s.a),
-            b: src(s.b),
-            t: src(s.t),
-            f: src(s.f),
-        },
-        // Only produced with tensor nodes, which were refused above.
-        Instr::FromTensor { .. } => unreachable!("a scalar trace has no tensor elements"),
-        Instr::Arith1 {
-            op: Arith::Neg, a, ..
-        } => Node::Neg(a),
-        Instr::Arith1 { op, a, c } => {
-            let (x, c) = (Src::Node(a), Src::Const(c));
-            let (a, b) = match op {
-                Arith::RSub | Arith::RDiv => (c, x),
-                _ => (x, c),
-            };
-            Node::Arith {
-                op: arith(op),
-                a,
-                b,
-            }
-        }
-        Instr::Arith2 { op, a, b } => {
-            let (x, z) = (Src::Node(a), Src::Node(b));
-            let (a, b) = match op {
-                Arith::RSub | Arith::RDiv => (z, x),
-                _ => (x, z),
-            };
-            Node::Arith {
-                op: arith(op),
-                a,
-                b,
-            }
-        }
-    }
 }

@@ -2,11 +2,17 @@
 //! differentiated again at new inputs without recording.
 use crate::error::{Error, ErrorKind};
 use crate::interp::Interp;
-use crate::ir::{GuardSite, Program};
+use crate::ir::Program;
 use crate::kernel::Kernel;
 use crate::trace::Traced;
-use crate::{grad, jvp, opt};
-use std::sync::{Mutex, OnceLock};
+use crate::{grad, jvp};
+use stage::Stage;
+pub use stage::Workspace;
+use std::sync::OnceLock;
+
+mod retrace;
+mod stage;
+pub use retrace::{Retracing, TraceFn};
 use wengert_tape::{Real, Tape, Var};
 
 /// The back half of the pipeline: roll, then lower. **The hook where the native back end
@@ -15,66 +21,10 @@ use wengert_tape::{Real, Tape, Var};
 /// feature and for other element types. The interpreter ignores the loops the roller
 /// found (the flat program stays complete), so the roll is done only where a native back
 /// end will read it.
-fn lower<T: Real>(program: Program<T>) -> Box<dyn Kernel<T>> {
+pub(crate) fn lower<T: Real>(program: Program<T>) -> Box<dyn Kernel<T>> {
     // With `native`: `let rolled = crate::roll::Roller::new().roll(program);` then, for
     // `T = f64` and below its size threshold, `crate::native::compile(&rolled)`.
     Box::new(Interp::new(program))
-}
-
-/// One compiled program with its pool of working buffers.
-struct Stage<T: Real> {
-    kernel: Box<dyn Kernel<T>>,
-    /// The optimized program (what was lowered), for inspection.
-    program: Program<T>,
-    guard_sites: Vec<GuardSite>,
-    inputs: usize,
-    outputs: usize,
-    /// Buffers of `inputs + outputs + scratch` elements: taken by a call, given back after,
-    /// so that warm calls allocate nothing and concurrent calls each have their own.
-    pool: Mutex<Vec<Vec<T>>>,
-}
-
-impl<T: Real> Stage<T> {
-    fn new(t: Traced<T>) -> Stage<T> {
-        let program = opt::optimize(&t.program);
-        let (inputs, outputs) = (program.inputs(), program.outputs());
-        let guard_sites = program.guard_sites.clone();
-        Stage {
-            kernel: lower(program.clone()),
-            program,
-            guard_sites,
-            inputs,
-            outputs,
-            pool: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// Runs with the inputs written by `fill`, then hands the outputs to `read`.
-    #[track_caller]
-    fn call<R>(
-        &self,
-        fill: impl FnOnce(&mut [T]),
-        read: impl FnOnce(&[T]) -> R,
-    ) -> Result<R, Error> {
-        let popped = self.pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let mut buf = popped.unwrap_or_else(|| {
-            vec![T::zero(); self.inputs + self.outputs + self.kernel.scratch_len()]
-        });
-        let (x, rest) = buf.split_at_mut(self.inputs);
-        let (out, scratch) = rest.split_at_mut(self.outputs);
-        fill(x);
-        let r = self.kernel.run(x, out, scratch).map(|()| read(out));
-        self.pool
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(buf);
-        r.map_err(|g| {
-            Error::here(ErrorKind::Guard {
-                id: g.id,
-                loc: self.guard_sites[g.id as usize].loc,
-            })
-        })
-    }
 }
 
 /// The derived programs, built on first use.
@@ -209,6 +159,20 @@ impl<T: Real> Compiled<T> {
         }
     }
 
+    /// A function without outputs has no output 0.
+    #[track_caller]
+    fn scalar(&self, op: &'static str) -> Result<(), Error> {
+        if self.outputs() == 0 {
+            return Err(Error::here(ErrorKind::Length {
+                op,
+                what: "the function's outputs",
+                got: 0,
+                expected: 1,
+            }));
+        }
+        Ok(())
+    }
+
     /// The value of output 0 at `x`.
     ///
     /// # Errors
@@ -217,6 +181,7 @@ impl<T: Real> Compiled<T> {
     #[track_caller]
     pub fn value(&self, x: &[T]) -> Result<T, Error> {
         self.check("value", "x", x.len(), self.inputs())?;
+        self.scalar("value")?;
         self.value.call(|i| i.copy_from_slice(x), |o| o[0])
     }
 
@@ -242,8 +207,46 @@ impl<T: Real> Compiled<T> {
         let (n, m) = (self.inputs(), self.outputs());
         self.check("value_and_grad", "x", x.len(), n)?;
         self.check("value_and_grad", "grad", grad.len(), n)?;
+        self.scalar("value_and_grad")?;
         let s = self.stage(&self.grad, grad::grad)?;
         s.call(
+            |i| i.copy_from_slice(x),
+            |o| {
+                grad.copy_from_slice(&o[m..]);
+                o[0]
+            },
+        )
+    }
+
+    /// [`Compiled::value`] in the caller's [`Workspace`]: no lock, no pool.
+    ///
+    /// # Errors
+    /// As [`Compiled::value`].
+    #[track_caller]
+    pub fn value_in(&self, ws: &mut Workspace<T>, x: &[T]) -> Result<T, Error> {
+        self.check("value", "x", x.len(), self.inputs())?;
+        self.value
+            .call_in(&mut ws.buf, |i| i.copy_from_slice(x), |o| o[0])
+    }
+
+    /// [`Compiled::value_and_grad`] in the caller's [`Workspace`]: no lock, no pool.
+    ///
+    /// # Errors
+    /// As [`Compiled::value_and_grad`].
+    #[track_caller]
+    pub fn value_and_grad_in(
+        &self,
+        ws: &mut Workspace<T>,
+        x: &[T],
+        grad: &mut [T],
+    ) -> Result<T, Error> {
+        let (n, m) = (self.inputs(), self.outputs());
+        self.check("value_and_grad", "x", x.len(), n)?;
+        self.check("value_and_grad", "grad", grad.len(), n)?;
+        self.scalar("value_and_grad")?;
+        let s = self.stage(&self.grad, grad::grad)?;
+        s.call_in(
+            &mut ws.buf,
             |i| i.copy_from_slice(x),
             |o| {
                 grad.copy_from_slice(&o[m..]);
@@ -312,6 +315,7 @@ impl<T: Real> Compiled<T> {
         self.check("hvp", "x", x.len(), n)?;
         self.check("hvp", "v", v.len(), n)?;
         self.check("hvp", "out", out.len(), n)?;
+        self.scalar("hvp")?;
         let s = self.stage(&self.hvp, |t| jvp::jvp(&grad::grad(t)?))?;
         // Outputs of jvp(grad): values (m), gradient (n), their tangents (m, then H v).
         s.call(
