@@ -11,7 +11,8 @@
 #                   Git LFS does)
 #   EVALS           the evals to run (default: all twelve)
 #   TOOLS           the tools to run (default: "wengert manual adol-c jax")
-#   MIN_RUNS, MIN_SECONDS   repetitions per evaluate (default 2 and 0.2)
+#   MIN_RUNS, MIN_SECONDS   repetitions per evaluate (default 3 and 0.5: JAX needs a few runs
+#                   after its compiling one to reach its speed)
 #   SIZES_<eval>    the eval's workload arguments, replacing the defaults below
 #   SKIP_SETUP=1    reuse WORKDIR's venv and builds as they are
 #
@@ -28,8 +29,8 @@ LOGS="$WORK/logs"
 REV="${GRADBENCH_REV:-f26651a7}"
 EVALS="${EVALS:-hello lse llsq det ode kmeans gmm lstm ba ht particle saddle}"
 TOOLS="${TOOLS:-wengert manual adol-c jax}"
-MIN_RUNS="${MIN_RUNS:-2}"
-MIN_SECONDS="${MIN_SECONDS:-0.2}"
+MIN_RUNS="${MIN_RUNS:-3}"
+MIN_SECONDS="${MIN_SECONDS:-0.5}"
 SCRIPTS="$REPO/tools/gradbench/scripts"
 
 # Workloads: each eval's defaults except where this 2-core machine makes them too slow for
@@ -38,11 +39,11 @@ declare -A SIZES=(
   [hello]=""
   [lse]="-n 2500 10000 40000 160000 640000 1280000"
   [llsq]="-n 16 64 256 1024 4096 16392"
-  [det]="-l 5 7 9 11"
+  [det]="-l 5 7 9 10"
   [ode]="-n 1000 10000 -s 1 10 100"
-  [kmeans]="-k 10 100 1000 -n 1000 10000 -d 8"
+  [kmeans]="-k 10 100 1000 -n 1000 -d 8 16"
   [gmm]="-d 2 10 20 64 -k 5 25 100"
-  [lstm]="-l 2 4 -c 1024 4096"
+  [lstm]="-l 2 4 6 -c 1024 4096"
   [ba]="--min 1 --max 6"
   [ht]="--min 1 --max 8"
   [particle]=""
@@ -90,7 +91,7 @@ tool_cmd() {
   case "$1" in
     wengert) echo "$REPO/target/release/wengert-gradbench" ;;
     manual | adol-c) echo "$VENV/bin/python $SCRIPTS/cpp_tool.py $1" ;;
-    jax) echo "$VENV/bin/python python/gradbench/gradbench/tools/jax/run.py" ;;
+    jax) echo "$VENV/bin/python $SCRIPTS/jax_tool.py" ;;
   esac
 }
 

@@ -78,11 +78,13 @@ fn loss<'t>(
 }
 
 /// The loss and, with `grad`, its gradient (main parameters, then extra, flattened).
-pub fn lstm(inp: &Input, grad: bool) -> Vec<f64> {
-    let tape = Tape::<f64>::new();
+pub fn lstm(tape: &mut Tape<f64>, inp: &Input, grad: bool) -> Vec<f64> {
+    // One tape per run loop, cleared: a warm tape allocates nothing (docs/guide.md).
+    tape.clear();
+    let tape = &*tape;
     let main = tape.vars(&inp.main);
     let extra = tape.vars(&inp.extra);
-    let y = loss(&tape, inp, &main, &extra);
+    let y = loss(tape, inp, &main, &extra);
     if !grad {
         return vec![y.value()];
     }
@@ -121,8 +123,14 @@ fn read(input: &Value) -> Result<Input, String> {
 pub(crate) fn prepare(function: &str, input: &Value) -> Result<Prepared, String> {
     let inp = read(input)?;
     match function {
-        "objective" => Ok(Prepared::scalar(move || lstm(&inp, false)[0])),
-        "jacobian" => Ok(Prepared::vector(move || lstm(&inp, true))),
+        "objective" => {
+            let mut tape = Tape::new();
+            Ok(Prepared::scalar(move || lstm(&mut tape, &inp, false)[0]))
+        }
+        "jacobian" => {
+            let mut tape = Tape::new();
+            Ok(Prepared::vector(move || lstm(&mut tape, &inp, true)))
+        }
         _ => Err(super::unknown("lstm", function)),
     }
 }

@@ -47,8 +47,10 @@ where
 }
 
 /// The gradient of the last entry of the final state with respect to `x`.
-pub fn gradient(x: &[f64], s: usize) -> Vec<f64> {
-    let tape = Tape::<f64>::new();
+pub fn gradient(tape: &mut Tape<f64>, x: &[f64], s: usize) -> Vec<f64> {
+    // One tape per run loop, cleared: a warm tape allocates nothing (docs/guide.md).
+    tape.clear();
+    let tape = &*tape;
     let xv = tape.vars(x);
     let y = solve(&xv, s, tape.constant(0.0));
     let g = tape.backward(y[x.len() - 1]);
@@ -66,7 +68,10 @@ pub(crate) fn prepare(function: &str, input: &Value) -> Result<Prepared, String>
     }
     match function {
         "primal" => Ok(Prepared::vector(move || solve(&x, s, 0.0))),
-        "gradient" => Ok(Prepared::vector(move || gradient(&x, s))),
+        "gradient" => {
+            let mut tape = Tape::new();
+            Ok(Prepared::vector(move || gradient(&mut tape, &x, s)))
+        }
         _ => Err(super::unknown("ode", function)),
     }
 }
