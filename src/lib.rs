@@ -1,8 +1,8 @@
 //! wengert: reverse-mode automatic differentiation on a tape, with an energy-based-model
 //! toolkit built on it.
 //!
-//! This facade re-exports [`tape`], [`ops`] and [`ebm`]; [`prelude`] brings the everyday
-//! names into scope.
+//! This facade re-exports [`tape`], [`ops`], [`ebm`] and (feature `jit`, on by default)
+//! `jit`, the compiled functions; [`prelude`] brings the everyday names into scope.
 //!
 //! ```
 //! use wengert::prelude::*;
@@ -15,6 +15,8 @@
 #![deny(missing_docs)]
 
 pub use wengert_ebm as ebm;
+#[cfg(feature = "jit")]
+pub use wengert_jit as jit;
 pub use wengert_ops as ops;
 pub use wengert_tape as tape;
 
