@@ -33,6 +33,7 @@
 
 mod arith;
 mod backward;
+pub mod bridge;
 pub mod dual;
 mod elementwise;
 mod error;

@@ -2,8 +2,9 @@
 //!
 //! - discrete answers: [`argmin`] over energies, [`run`] (the source trainer's `run`: the
 //!   answer and every energy) and [`run_labels`] over a set of label tensors;
-//! - continuous answers: gradient descent on `Y` ([`descend`]) and Langevin sampling
-//!   ([`langevin`]);
+//! - continuous answers: energy minimisation that converges ([`minimize`]: Armijo descent by
+//!   default, or L-BFGS, both from `argmin`), plain fixed-step gradient descent on `Y`
+//!   ([`descend`]) and Langevin sampling ([`langevin`]);
 //! - the free energy `F_β = −(1/β) log Σ_y exp(−β E(y))` and the Gibbs distribution
 //!   `P(y|X) = exp(−β E(y)) / Σ_y' exp(−β E(y'))` ([`free_energy`], [`gibbs`]);
 //! - latent variables: `Ě(W, Y, X) = min_Z E(W, Y, Z, X)` ([`min_over_z`], [`descend_z`]).
@@ -20,9 +21,13 @@ use wengert_tape::{Error, ErrorKind, ParamStore, Real, Tape, Tensor, Var};
 mod gd;
 mod gibbs;
 mod latent;
+mod minimize;
 pub use gd::{descend, langevin, try_descend, try_langevin, Descent, GdOptions, LangevinOptions};
 pub use gibbs::{free_energy, gibbs, try_free_energy, try_gibbs};
 pub use latent::{descend_z, min_over_z, try_descend_z, try_descend_z_on, try_min_over_z};
+pub use minimize::{
+    minimize, minimize_z, try_minimize, try_minimize_z, Method, MinimizeOptions, Minimum,
+};
 
 /// The index and value of the smallest energy (the first one on ties).
 ///
