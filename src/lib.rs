@@ -1,8 +1,13 @@
 //! wengert: reverse-mode automatic differentiation on a tape, with an energy-based-model
 //! toolkit built on it.
 //!
-//! This facade re-exports [`tape`], [`ops`] and [`ebm`]; [`prelude`] brings the everyday
-//! names into scope.
+//! This facade re-exports [`tape`], [`ops`] and (with the default feature `ebm`) `ebm`;
+//! [`prelude`] brings the everyday names into scope.
+//!
+//! # Cargo features
+//!
+//! - `ebm` (default): the energy-based-model toolkit, re-exported as `wengert::ebm`. With
+//!   `default-features = false` the facade is the tape and the ops only.
 //!
 //! ```
 //! use wengert::prelude::*;
@@ -14,6 +19,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+#[cfg(feature = "ebm")]
 pub use wengert_ebm as ebm;
 pub use wengert_ops as ops;
 pub use wengert_tape as tape;
@@ -25,6 +31,7 @@ pub mod prelude {
 }
 
 /// The user guide (`docs/guide.md`), included here so that its examples run as doc tests.
+#[cfg(feature = "ebm")]
 #[doc = include_str!("../docs/guide.md")]
 pub mod guide {}
 
