@@ -19,9 +19,18 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+/// The num-traits crate the element types are built on (`Float`, `Zero`, `One`, ...), so
+/// that generic code needs no dependency of its own.
+///
+/// ```
+/// use wengert::num_traits::Float;
+/// assert_eq!(Float::max(1.0_f64, 2.0), 2.0);
+/// ```
+pub use num_traits;
 #[cfg(feature = "ebm")]
 pub use wengert_ebm as ebm;
 pub use wengert_ops as ops;
+pub use wengert_ops::Scalar;
 pub use wengert_tape as tape;
 
 /// The everyday names: `Tape`, `Var`, `Tensor`, `ParamStore`, the ops extension trait.

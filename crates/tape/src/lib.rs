@@ -32,6 +32,7 @@
 #![deny(missing_docs)]
 
 mod arith;
+mod arith_lit;
 mod backward;
 pub mod dual;
 mod elementwise;
