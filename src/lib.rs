@@ -33,10 +33,22 @@ pub use wengert_ops as ops;
 pub use wengert_ops::Scalar;
 pub use wengert_tape as tape;
 
-/// The everyday names: `Tape`, `Var`, `Tensor`, `ParamStore`, the ops extension trait.
+/// The everyday names: `Tape`, `Var`, `Tensor`, `ParamStore`, `Bound`, the ops extension
+/// traits and the transforms.
+///
+/// ```
+/// use wengert::prelude::*;
+/// let w = Tensor::new([2], vec![1.0, 2.0]);
+/// assert_eq!(grad_of(|w| (*w * *w).sum_all(), &w).data(), &[2.0, 4.0]);
+/// assert_eq!(hvp(|v| v[0] * v[0] * 3.0, &[1.0], &[1.0]), vec![6.0]);
+/// ```
 pub mod prelude {
     pub use wengert_ops::prelude::*;
-    pub use wengert_tape::{Grads, ParamKey, ParamStore, Real, Shape, Tape, Tensor, Var};
+    pub use wengert_tape::transforms::{
+        grad, grad_of, hessian, hvp, jacfwd, jacrev, jvp, value_and_grad, value_and_grad_of, vjp,
+        Tree,
+    };
+    pub use wengert_tape::{Bound, Grads, ParamKey, ParamStore, Real, Shape, Tape, Tensor, Var};
 }
 
 /// The user guide (`docs/guide.md`), included here so that its examples run as doc tests.

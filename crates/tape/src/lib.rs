@@ -38,6 +38,7 @@ pub mod dual;
 mod elementwise;
 mod error;
 pub mod gradcheck;
+mod grads_bulk;
 mod id;
 mod leaf;
 mod memory;

@@ -48,9 +48,11 @@ use crate::{Error, ErrorKind, Real, Tape, Tensor, Var};
 pub mod forward;
 mod fwd;
 mod second;
+mod tree;
 
 pub use fwd::{jacfwd, jacfwd_chunked, jvp};
 pub use second::{hessian, hvp};
+pub use tree::{grad_of, value_and_grad_of, Tree, TreeFn};
 
 /// The gradient of a scalar function at `x` (reverse mode: one recording, one sweep).
 ///
