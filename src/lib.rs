@@ -1,13 +1,16 @@
 //! wengert: reverse-mode automatic differentiation on a tape, with an energy-based-model
 //! toolkit built on it.
 //!
-//! This facade re-exports [`tape`], [`ops`] and (with the default feature `ebm`) `ebm`;
-//! [`prelude`] brings the everyday names into scope.
+//! This facade re-exports [`tape`], [`ops`], (feature `ebm`, on by default) `ebm` and
+//! (feature `jit`, on by default) `jit`, the compiled functions; [`prelude`] brings the
+//! everyday names into scope.
 //!
 //! # Cargo features
 //!
-//! - `ebm` (default): the energy-based-model toolkit, re-exported as `wengert::ebm`. With
-//!   `default-features = false` the facade is the tape and the ops only.
+//! - `ebm` (default): the energy-based-model toolkit, re-exported as `wengert::ebm`.
+//! - `jit` (default): the compiled functions, re-exported as `wengert::jit`.
+//!
+//! With `default-features = false` the facade is the tape and the ops only.
 //!
 //! ```
 //! use wengert::prelude::*;
@@ -29,6 +32,8 @@
 pub use num_traits;
 #[cfg(feature = "ebm")]
 pub use wengert_ebm as ebm;
+#[cfg(feature = "jit")]
+pub use wengert_jit as jit;
 pub use wengert_ops as ops;
 pub use wengert_ops::Scalar;
 pub use wengert_tape as tape;

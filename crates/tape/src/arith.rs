@@ -4,6 +4,8 @@
 use crate::dual::Dual;
 use crate::op::Binary;
 use crate::replay::Arith;
+use crate::trace::Prim;
+use crate::var::Param;
 use crate::{Error, Real, Var};
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
@@ -17,6 +19,7 @@ pub struct MulFn;
 pub struct DivFn;
 
 impl<T: Real> Binary<T> for AddFn {
+    const PRIM: Option<Prim> = Some(Prim::Add);
     const NAME: &'static str = "add";
     fn f(a: T, b: T) -> T {
         a + b
@@ -27,6 +30,7 @@ impl<T: Real> Binary<T> for AddFn {
 }
 
 impl<T: Real> Binary<T> for SubFn {
+    const PRIM: Option<Prim> = Some(Prim::Sub);
     const NAME: &'static str = "sub";
     fn f(a: T, b: T) -> T {
         a - b
@@ -37,6 +41,7 @@ impl<T: Real> Binary<T> for SubFn {
 }
 
 impl<T: Real> Binary<T> for MulFn {
+    const PRIM: Option<Prim> = Some(Prim::Mul);
     const NAME: &'static str = "mul";
     fn f(a: T, b: T) -> T {
         a * b
@@ -47,6 +52,7 @@ impl<T: Real> Binary<T> for MulFn {
 }
 
 impl<T: Real> Binary<T> for DivFn {
+    const PRIM: Option<Prim> = Some(Prim::Div);
     const NAME: &'static str = "div";
     fn f(a: T, b: T) -> T {
         a / b
@@ -132,7 +138,13 @@ impl<'t, T: Real> Add<T> for Var<'t, T> {
     #[track_caller]
     #[inline(always)]
     fn add(self, c: T) -> Self {
-        self.map_param_with("add", c, |x, c| x + c, |_, _, _| T::one(), Some(Arith::Add))
+        self.map_param_with(
+            "add",
+            c,
+            |x, c| x + c,
+            |_, _, _| T::one(),
+            Param::Arith(Arith::Add),
+        )
     }
 }
 impl<'t, T: Real> Sub<T> for Var<'t, T> {
@@ -140,7 +152,13 @@ impl<'t, T: Real> Sub<T> for Var<'t, T> {
     #[track_caller]
     #[inline(always)]
     fn sub(self, c: T) -> Self {
-        self.map_param_with("sub", c, |x, c| x - c, |_, _, _| T::one(), Some(Arith::Sub))
+        self.map_param_with(
+            "sub",
+            c,
+            |x, c| x - c,
+            |_, _, _| T::one(),
+            Param::Arith(Arith::Sub),
+        )
     }
 }
 impl<'t, T: Real> Mul<T> for Var<'t, T> {
@@ -148,7 +166,13 @@ impl<'t, T: Real> Mul<T> for Var<'t, T> {
     #[track_caller]
     #[inline(always)]
     fn mul(self, c: T) -> Self {
-        self.map_param_with("mul", c, |x, c| x * c, |_, c, _| c, Some(Arith::Mul))
+        self.map_param_with(
+            "mul",
+            c,
+            |x, c| x * c,
+            |_, c, _| c,
+            Param::Arith(Arith::Mul),
+        )
     }
 }
 impl<'t, T: Real> Div<T> for Var<'t, T> {
@@ -161,7 +185,7 @@ impl<'t, T: Real> Div<T> for Var<'t, T> {
             c,
             |x, c| x / c,
             |_, c, _| c.recip(),
-            Some(Arith::Div),
+            Param::Arith(Arith::Div),
         )
     }
 }
@@ -175,7 +199,7 @@ impl<'t, T: Real> Neg for Var<'t, T> {
             T::zero(),
             |x, _| -x,
             |_, _, _| -T::one(),
-            Some(Arith::RSub),
+            Param::Arith(Arith::Neg),
         )
     }
 }
@@ -189,7 +213,7 @@ fn rsub<'t, T: Real>(c: T, x: Var<'t, T>) -> Var<'t, T> {
         c,
         |x, c| c - x,
         |_, _, _| -T::one(),
-        Some(Arith::RSub),
+        Param::Arith(Arith::RSub),
     )
 }
 
@@ -197,7 +221,13 @@ fn rsub<'t, T: Real>(c: T, x: Var<'t, T>) -> Var<'t, T> {
 #[track_caller]
 #[inline]
 fn rdiv<'t, T: Real>(c: T, x: Var<'t, T>) -> Var<'t, T> {
-    x.map_param_with("rdiv", c, |x, c| c / x, |x, _, y| -y / x, Some(Arith::RDiv))
+    x.map_param_with(
+        "rdiv",
+        c,
+        |x, c| c / x,
+        |x, _, y| -y / x,
+        Param::Arith(Arith::RDiv),
+    )
 }
 
 // T op Var, for each concrete element type (the orphan rule forbids a blanket impl).

@@ -51,6 +51,7 @@ mod shape;
 mod sum;
 mod tape;
 mod tensor;
+pub mod trace;
 pub mod transforms;
 mod var;
 

@@ -1,5 +1,6 @@
 //! The open op interface: how a crate outside the tape defines a primitive.
 use crate::shape::Shape;
+use crate::trace::Prim;
 use crate::Real;
 
 /// A read-only view of a recorded tensor value: its elements and its shape.
@@ -98,6 +99,9 @@ pub trait Op<T: Real>: Send + 'static {
 pub trait Unary<T>: Send + Sync + 'static {
     /// The op's name.
     const NAME: &'static str;
+    /// The op's primitive meaning, if it has one: a [trace](crate::trace) then compiles it
+    /// inline and differentiates it symbolically; without, compiled code calls `f` and `df`.
+    const PRIM: Option<Prim> = None;
     /// The function.
     fn f(x: T) -> T;
     /// Its derivative at `x`, given `y = f(x)`.
@@ -123,6 +127,8 @@ pub trait Unary<T>: Send + Sync + 'static {
 pub trait Binary<T>: Send + Sync + 'static {
     /// The op's name.
     const NAME: &'static str;
+    /// The op's primitive meaning, if it has one (see [`Unary::PRIM`]).
+    const PRIM: Option<Prim> = None;
     /// The function.
     fn f(a: T, b: T) -> T;
     /// Its partial derivatives `(∂y/∂a, ∂y/∂b)` at `(a, b)`, given `y = f(a, b)`.

@@ -230,7 +230,12 @@ impl<'t, T: Real> Bound<'t, '_, T> {
     /// If the key is not in the store that was bound (removed, or of another store).
     #[track_caller]
     pub fn var(&self, key: ParamKey) -> Var<'t, T> {
-        let slot = self.store.slot(key, "Bound::var");
+        self.var_for(key, "Bound::var")
+    }
+
+    #[track_caller]
+    fn var_for(&self, key: ParamKey, op: &'static str) -> Var<'t, T> {
+        let slot = self.store.slot(key, op);
         let i = self.store.pos[slot];
         Var::from_parts(self.tape, NodeId::tensor(self.first + i), T::zero())
     }
@@ -241,7 +246,7 @@ impl<'t, T: Real> Bound<'t, '_, T> {
     /// As [`Bound::var`].
     #[track_caller]
     pub fn grad<'g>(&self, grads: &'g Grads<'t, T>, key: ParamKey) -> &'g [T] {
-        grads.wrt(self.var(key))
+        grads.wrt(self.var_for(key, "Bound::grad"))
     }
 
     /// Every parameter's `Var`, in insertion order.

@@ -24,17 +24,14 @@ impl<T: Real> Tape<T> {
         out_shape: impl Into<Shape>,
     ) -> Var<'_, T> {
         let out_shape = out_shape.into();
-        let ids: SmallVec<[u32; 2]> = inputs
-            .iter()
-            .map(|v| {
-                assert!(
-                    std::ptr::eq(v.tape(), self),
-                    "{}",
-                    crate::Error::here(crate::ErrorKind::DifferentTapes { op: op.name() })
-                );
-                self.as_tensor(*v)
-            })
-            .collect();
+        // Checked outside the closure below: a closure does not inherit `#[track_caller]`.
+        if inputs.iter().any(|v| !std::ptr::eq(v.tape(), self)) {
+            panic!(
+                "{}",
+                crate::Error::here(crate::ErrorKind::DifferentTapes { op: op.name() })
+            );
+        }
+        let ids: SmallVec<[u32; 2]> = inputs.iter().map(|v| self.as_tensor(*v)).collect();
         let len = out_shape.numel();
         let mut g = self.inner_mut();
         let s = &mut *g;

@@ -155,6 +155,7 @@ fn overflow(s: &Shape) -> ! {
 /// assert_eq!(s, Shape::from([3, 4]));
 /// assert!(broadcast_shapes("add", &Shape::from([3]), &Shape::from([4])).is_err());
 /// ```
+#[track_caller]
 pub fn broadcast_shapes(op: &'static str, a: &Shape, b: &Shape) -> Result<Shape, Error> {
     let r = a.rank().max(b.rank());
     let mut out: SmallVec<[usize; 4]> = SmallVec::from_elem(1, r);
@@ -166,7 +167,7 @@ pub fn broadcast_shapes(op: &'static str, a: &Shape, b: &Shape) -> Result<Shape,
             (1, y) => y,
             (x, 1) => x,
             _ => {
-                return Err(Error::new(ErrorKind::Broadcast {
+                return Err(Error::here(ErrorKind::Broadcast {
                     op,
                     lhs: a.clone(),
                     rhs: b.clone(),

@@ -45,6 +45,8 @@ pub(crate) struct Inner<T: Real> {
     pub debug: Option<Vec<(&'static str, &'static Location<'static>, T)>>,
     /// Buffers returned by dropped gradients, reused by the next backward.
     pub pool: Vec<Vec<T>>,
+    /// Comparisons that decided a branch, while tracing (`crate::trace`).
+    pub guards: Option<Vec<crate::trace::Guard<T>>>,
 }
 
 /// A scalar node `i`: `adj[a] += wa·adj[i]; adj[b] += wb·adj[i]` is its whole backward rule.
@@ -118,6 +120,7 @@ impl<T: Real> Tape<T> {
                 program: None,
                 debug: None,
                 pool: Vec::new(),
+                guards: None,
             }),
             fold: Cell::new(true),
         }

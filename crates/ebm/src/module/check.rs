@@ -20,6 +20,7 @@ use wengert_tape::{Bound, Error, ErrorKind, ParamStore, Tape, Tensor, Var};
 /// let x = Tensor::new([3], vec![0.3, -0.7, 1.1]);
 /// gradcheck_params(&store, &x, |p, x| net.forward(p, x)).unwrap();
 /// ```
+#[track_caller]
 pub fn gradcheck_params<F>(store: &ParamStore<f64>, x: &Tensor<f64>, f: F) -> Result<(), Error>
 where
     F: for<'t, 's> Fn(&Bound<'t, 's, f64>, Var<'t, f64>) -> Var<'t, f64>,

@@ -4,6 +4,7 @@
 //! a non-positive number, so the values and derivatives stay finite and correct at any `|x|`
 //! (tested at `|x| = 800`, where the naive `1/(1 + e⁻ˣ)` and `ln(1 + eˣ)` overflow).
 use wengert_tape::op::Unary;
+use wengert_tape::trace::Prim;
 use wengert_tape::{Real, Var};
 
 /// `y = tanh x`, `dy/dx = 1 − tanh² x = 1 − y²`.
@@ -12,6 +13,7 @@ pub struct Tanh;
 
 impl<T: Real> Unary<T> for Tanh {
     const NAME: &'static str = "tanh";
+    const PRIM: Option<Prim> = Some(Prim::Tanh);
     #[inline]
     fn f(x: T) -> T {
         x.tanh()
@@ -33,6 +35,7 @@ pub struct Sigmoid;
 
 impl<T: Real> Unary<T> for Sigmoid {
     const NAME: &'static str = "sigmoid";
+    const PRIM: Option<Prim> = Some(Prim::Sigmoid);
     #[inline]
     fn f(x: T) -> T {
         if x >= T::zero() {
@@ -58,6 +61,7 @@ pub struct Softplus;
 
 impl<T: Real> Unary<T> for Softplus {
     const NAME: &'static str = "softplus";
+    const PRIM: Option<Prim> = Some(Prim::Softplus);
     #[inline]
     fn f(x: T) -> T {
         x.max(T::zero()) + (-x.abs()).exp().ln_1p()
@@ -77,6 +81,7 @@ pub struct LogSigmoid;
 
 impl<T: Real> Unary<T> for LogSigmoid {
     const NAME: &'static str = "log_sigmoid";
+    const PRIM: Option<Prim> = Some(Prim::LogSigmoid);
     #[inline]
     fn f(x: T) -> T {
         x.min(T::zero()) - (-x.abs()).exp().ln_1p()
@@ -96,6 +101,7 @@ pub struct Relu;
 
 impl<T: Real> Unary<T> for Relu {
     const NAME: &'static str = "relu";
+    const PRIM: Option<Prim> = Some(Prim::Relu);
     #[inline]
     fn f(x: T) -> T {
         if x < T::zero() {

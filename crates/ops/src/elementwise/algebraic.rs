@@ -1,5 +1,6 @@
 //! Algebraic functions: `abs`, `sqrt`, `square`, `recip`.
 use wengert_tape::op::Unary;
+use wengert_tape::trace::Prim;
 use wengert_tape::{Real, Var};
 
 /// `y = |x|`, `dy/dx = sign(x)`, taken as 0 at `x = 0` (the subgradient of least norm;
@@ -9,6 +10,7 @@ pub struct Abs;
 
 impl<T: Real> Unary<T> for Abs {
     const NAME: &'static str = "abs";
+    const PRIM: Option<Prim> = Some(Prim::Abs);
     #[inline]
     fn f(x: T) -> T {
         x.abs()
@@ -32,6 +34,7 @@ pub struct Sqrt;
 
 impl<T: Real> Unary<T> for Sqrt {
     const NAME: &'static str = "sqrt";
+    const PRIM: Option<Prim> = Some(Prim::Sqrt);
     #[inline]
     fn f(x: T) -> T {
         x.sqrt()
@@ -48,6 +51,7 @@ pub struct Square;
 
 impl<T: Real> Unary<T> for Square {
     const NAME: &'static str = "square";
+    const PRIM: Option<Prim> = Some(Prim::Square);
     #[inline]
     fn f(x: T) -> T {
         x * x
@@ -64,6 +68,7 @@ pub struct Recip;
 
 impl<T: Real> Unary<T> for Recip {
     const NAME: &'static str = "recip";
+    const PRIM: Option<Prim> = Some(Prim::Recip);
     #[inline]
     fn f(x: T) -> T {
         x.recip()

@@ -1,5 +1,6 @@
 //! The exponential: `exp` and `exp_m1`.
 use wengert_tape::op::Unary;
+use wengert_tape::trace::Prim;
 use wengert_tape::{Real, Var};
 
 /// `y = eˣ`, `dy/dx = eˣ = y` (the derivative reuses the output).
@@ -15,6 +16,7 @@ pub struct Exp;
 
 impl<T: Real> Unary<T> for Exp {
     const NAME: &'static str = "exp";
+    const PRIM: Option<Prim> = Some(Prim::Exp);
     #[inline]
     fn f(x: T) -> T {
         x.exp()
@@ -31,6 +33,7 @@ pub struct ExpM1;
 
 impl<T: Real> Unary<T> for ExpM1 {
     const NAME: &'static str = "exp_m1";
+    const PRIM: Option<Prim> = Some(Prim::ExpM1);
     #[inline]
     fn f(x: T) -> T {
         x.exp_m1()

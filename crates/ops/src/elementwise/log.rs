@@ -1,5 +1,6 @@
 //! The natural logarithm: `ln` and `ln_1p`.
 use wengert_tape::op::Unary;
+use wengert_tape::trace::Prim;
 use wengert_tape::{Real, Var};
 
 /// `y = ln x`, `dy/dx = 1/x`. Defined for `x > 0`; `ln 0 = −∞` with derivative `+∞`, and
@@ -9,6 +10,7 @@ pub struct Ln;
 
 impl<T: Real> Unary<T> for Ln {
     const NAME: &'static str = "ln";
+    const PRIM: Option<Prim> = Some(Prim::Ln);
     #[inline]
     fn f(x: T) -> T {
         x.ln()
@@ -25,6 +27,7 @@ pub struct Ln1p;
 
 impl<T: Real> Unary<T> for Ln1p {
     const NAME: &'static str = "ln_1p";
+    const PRIM: Option<Prim> = Some(Prim::Ln1p);
     #[inline]
     fn f(x: T) -> T {
         x.ln_1p()

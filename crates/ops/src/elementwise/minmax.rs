@@ -1,6 +1,7 @@
 //! Elementwise `maximum`, `minimum` and `clamp`.
 use std::panic::Location;
 use wengert_tape::op::Binary;
+use wengert_tape::trace::Prim;
 use wengert_tape::{Error, ErrorKind, Real, Var};
 
 // `a` is picked on ties and when `b` is NaN, so NaN is ignored like `f64::max` does, and the
@@ -34,6 +35,7 @@ pub struct Maximum;
 
 impl<T: Real> Binary<T> for Maximum {
     const NAME: &'static str = "maximum";
+    const PRIM: Option<Prim> = Some(Prim::Max);
     #[inline]
     fn f(a: T, b: T) -> T {
         if first_is_max(a, b) {
@@ -56,6 +58,7 @@ pub struct Minimum;
 
 impl<T: Real> Binary<T> for Minimum {
     const NAME: &'static str = "minimum";
+    const PRIM: Option<Prim> = Some(Prim::Min);
     #[inline]
     fn f(a: T, b: T) -> T {
         if first_is_min(a, b) {
@@ -186,10 +189,10 @@ pub fn try_clamp<T: Real>(x: Var<'_, T>, lo: T, hi: T) -> Result<Var<'_, T>, Err
     }
     let mut y = x;
     if lo > T::neg_infinity() {
-        y = y.map_param("clamp_min", lo, clamp_min_f, clamp_min_df);
+        y = y.map_param_prim(Prim::ClampMin, "clamp_min", lo, clamp_min_f, clamp_min_df);
     }
     if hi < T::infinity() {
-        y = y.map_param("clamp_max", hi, clamp_max_f, clamp_max_df);
+        y = y.map_param_prim(Prim::ClampMax, "clamp_max", hi, clamp_max_f, clamp_max_df);
     }
     Ok(y)
 }

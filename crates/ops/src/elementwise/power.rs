@@ -1,6 +1,7 @@
 //! Powers: `powi` and `powf` (constant exponent), `pow` (variable exponent).
 use std::panic::Location;
 use wengert_tape::op::Binary;
+use wengert_tape::trace::Prim;
 use wengert_tape::{Error, Real, Var};
 
 fn powi_f<T: Real>(x: T, n: T) -> T {
@@ -35,7 +36,7 @@ fn powf_df<T: Real>(x: T, p: T, _y: T) -> T {
 #[track_caller]
 #[inline]
 pub fn powi<T: Real>(x: Var<'_, T>, n: i32) -> Var<'_, T> {
-    x.map_param("powi", T::lit(f64::from(n)), powi_f, powi_df)
+    x.map_param_prim(Prim::Powi, "powi", T::lit(f64::from(n)), powi_f, powi_df)
 }
 
 /// `y = xᵖ` elementwise for a constant real `p`, `dy/dx = p xᵖ⁻¹` (0 for `p = 0`).
@@ -44,7 +45,7 @@ pub fn powi<T: Real>(x: Var<'_, T>, n: i32) -> Var<'_, T> {
 #[track_caller]
 #[inline]
 pub fn powf<T: Real>(x: Var<'_, T>, p: T) -> Var<'_, T> {
-    x.map_param("powf", p, powf_f, powf_df)
+    x.map_param_prim(Prim::Powf, "powf", p, powf_f, powf_df)
 }
 
 /// `y = aᵇ` with both the base and the exponent variable:
@@ -58,6 +59,7 @@ pub struct Pow;
 
 impl<T: Real> Binary<T> for Pow {
     const NAME: &'static str = "pow";
+    const PRIM: Option<Prim> = Some(Prim::Pow);
     #[inline]
     fn f(a: T, b: T) -> T {
         a.powf(b)

@@ -1,5 +1,6 @@
 //! Trigonometric functions: `sin` and `cos`.
 use wengert_tape::op::Unary;
+use wengert_tape::trace::Prim;
 use wengert_tape::{Real, Var};
 
 /// `y = sin x`, `dy/dx = cos x`.
@@ -8,6 +9,7 @@ pub struct Sin;
 
 impl<T: Real> Unary<T> for Sin {
     const NAME: &'static str = "sin";
+    const PRIM: Option<Prim> = Some(Prim::Sin);
     #[inline]
     fn f(x: T) -> T {
         x.sin()
@@ -24,6 +26,7 @@ pub struct Cos;
 
 impl<T: Real> Unary<T> for Cos {
     const NAME: &'static str = "cos";
+    const PRIM: Option<Prim> = Some(Prim::Cos);
     #[inline]
     fn f(x: T) -> T {
         x.cos()

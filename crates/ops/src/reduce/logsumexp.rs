@@ -12,13 +12,21 @@ use wengert_tape::{Error, Op, Real, TensorRef, Var};
 /// `yᵢ = mᵢ + (1/s) ln Σₖ exp(s (x₍ₖ,ᵢ₎ − mᵢ))`.
 ///
 /// VJP: `∂yᵢ/∂x₍ₖ,ᵢ₎ = exp(s (x₍ₖ,ᵢ₎ − mᵢ)) / Σⱼ exp(s (x₍ⱼ,ᵢ₎ − mᵢ))`, the softmax of `s x`
-/// along the lane, recomputed from the shifted inputs as JAX does. Not `exp(s (x − y))` from
+/// along the lane, from the shifted exponentials (as JAX recomputes them). Not `exp(s (x − y))` from
 /// the output: `y` is rounded to its own magnitude, so in f32 with `|x| ≈ 1e4` and `s = 1e3`
 /// the exponent was off by about 1 (a gradient of 0.623 for 0.5), in f64 from `|x| ≈ 1e15`.
+///
+/// The forward keeps those shifted exponentials and their lane sums, so the VJP divides
+/// instead of calling `exp` twice more per element: `exp` was most of a gradient's time
+/// (GradBench's `lse`, docs/gradbench.md), for one more input-sized buffer per op.
 pub(crate) struct ScaledLse<T> {
     pub axis: Option<usize>,
     pub s: T,
     pub name: &'static str,
+    /// `exp(s (x − m))` from the last forward, the input's layout (empty before it).
+    pub exps: Vec<T>,
+    /// `Σ exp(s (x − m))` per lane from the last forward.
+    pub sums: Vec<T>,
 }
 
 impl<T: Real> Op<T> for ScaledLse<T> {
@@ -32,10 +40,17 @@ impl<T: Real> Op<T> for ScaledLse<T> {
             return;
         }
         let (s, up) = (self.s, self.s > T::zero());
+        self.exps.resize(inputs[0].data.len(), T::zero());
+        self.sums.clear();
+        if l.inner == 1 {
+            self.forward_contiguous(l, inputs[0].data, out);
+            return;
+        }
         let mut m = scratch::<T>(l.inner);
-        for (block, o) in inputs[0]
+        for ((block, eblock), o) in inputs[0]
             .data
             .chunks_exact(l.block())
+            .zip(self.exps.chunks_exact_mut(l.block()))
             .zip(out.chunks_exact_mut(l.inner))
         {
             m.copy_from_slice(&block[..l.inner]);
@@ -47,11 +62,22 @@ impl<T: Real> Op<T> for ScaledLse<T> {
                 }
             }
             // `o` accumulates Σ exp(s (x − m)) ∈ [1, n].
-            for row in block.chunks_exact(l.inner) {
-                for ((oi, &mi), &xi) in o.iter_mut().zip(&m).zip(row) {
-                    *oi += (s * (xi - mi)).exp();
+            for (row, erow) in block
+                .chunks_exact(l.inner)
+                .zip(eblock.chunks_exact_mut(l.inner))
+            {
+                for (((oi, &mi), &xi), ei) in o.iter_mut().zip(&m).zip(row).zip(erow) {
+                    *ei = (s * (xi - mi)).exp();
+                    *oi += *ei;
                 }
             }
+            // A NaN sum marks an infinite pivot for the VJP (below).
+            let nan = T::nan();
+            self.sums.extend(
+                o.iter()
+                    .zip(&m)
+                    .map(|(&oi, mi)| if mi.is_finite() { oi } else { nan }),
+            );
             for (oi, &mi) in o.iter_mut().zip(&m) {
                 // An infinite pivot is the answer (and would give ∞ − ∞ above); a NaN
                 // anywhere in the lane has already made the sum NaN.
@@ -72,39 +98,85 @@ impl<T: Real> Op<T> for ScaledLse<T> {
         if l.is_empty() {
             return;
         }
+        // The forward ran at recording (and again on every replay), so its exponentials are
+        // those of these inputs.
+        debug_assert_eq!(self.exps.len(), inputs[0].data.len());
+        self.cached_vjp(l, inputs[0].data, out.data, grad_out, grad_in);
+    }
+}
+
+impl<T: Real> ScaledLse<T> {
+    /// The forward when each lane is contiguous (the last axis, or all elements): the same
+    /// arithmetic as the strided loop, without its per-element row iterators.
+    fn forward_contiguous(&mut self, l: Lanes, x: &[T], out: &mut [T]) {
         let (s, up) = (self.s, self.s > T::zero());
-        let (mut m, mut sum) = (scratch::<T>(l.inner), scratch::<T>(l.inner));
-        let blocks = inputs[0].data.chunks_exact(l.block());
-        for (((block, gblock), y), g) in blocks
-            .zip(grad_in.chunks_exact_mut(l.block()))
-            .zip(out.data.chunks_exact(l.inner))
-            .zip(grad_out.chunks_exact(l.inner))
-        {
-            m.copy_from_slice(&block[..l.inner]);
-            for row in block.chunks_exact(l.inner).skip(1) {
-                for (mi, &xi) in m.iter_mut().zip(row) {
-                    if (up && xi > *mi) || (!up && xi < *mi) {
-                        *mi = xi;
+        let lanes = x
+            .chunks_exact(l.block())
+            .zip(self.exps.chunks_exact_mut(l.block()));
+        for ((lane, e), o) in lanes.zip(out.iter_mut()) {
+            let mut m = lane[0];
+            for &xi in &lane[1..] {
+                if (up && xi > m) || (!up && xi < m) {
+                    m = xi;
+                }
+            }
+            let mut sum = T::zero();
+            for (ei, &xi) in e.iter_mut().zip(lane) {
+                *ei = (s * (xi - m)).exp();
+                sum += *ei;
+            }
+            self.sums.push(if m.is_finite() { sum } else { T::nan() });
+            *o = if m.is_finite() { m + sum.ln() / s } else { m };
+        }
+    }
+
+    /// The VJP from the forward's exponentials: `p = e / Σ e` per lane; a lane with an
+    /// infinite pivot (its sum stored as NaN) takes the output form, as above.
+    fn cached_vjp(&self, l: Lanes, x: &[T], y: &[T], grad_out: &[T], grad_in: &mut [T]) {
+        let s = self.s;
+        if l.inner == 1 {
+            let lanes = x
+                .chunks_exact(l.block())
+                .zip(self.exps.chunks_exact(l.block()));
+            let per_lane = y.iter().zip(grad_out).zip(&self.sums);
+            for (((lane, e), gi), ((&yi, &go), &si)) in
+                lanes.zip(grad_in.chunks_exact_mut(l.block())).zip(per_lane)
+            {
+                if si.is_nan() {
+                    for (g, &xi) in gi.iter_mut().zip(lane) {
+                        *g += go * (s * (xi - yi)).exp();
+                    }
+                } else {
+                    let scale = go / si;
+                    for (g, &ei) in gi.iter_mut().zip(e) {
+                        *g += scale * ei;
                     }
                 }
             }
-            sum.fill(T::zero());
-            for row in block.chunks_exact(l.inner) {
-                for ((si, &mi), &xi) in sum.iter_mut().zip(&m).zip(row) {
-                    *si += (s * (xi - mi)).exp();
-                }
-            }
-            for (row, grow) in block
+            return;
+        }
+        let blocks = x
+            .chunks_exact(l.block())
+            .zip(self.exps.chunks_exact(l.block()));
+        for ((((block, eblock), gblock), yl), (g, sum)) in blocks
+            .zip(grad_in.chunks_exact_mut(l.block()))
+            .zip(y.chunks_exact(l.inner))
+            .zip(
+                grad_out
+                    .chunks_exact(l.inner)
+                    .zip(self.sums.chunks_exact(l.inner)),
+            )
+        {
+            let rows = block
                 .chunks_exact(l.inner)
-                .zip(gblock.chunks_exact_mut(l.inner))
-            {
-                let lane = grow.iter_mut().zip(row).zip(y).zip(g).zip(&m).zip(&sum);
-                for (((((gi, &xi), &yi), &go), &mi), &si) in lane {
-                    // An infinite pivot is the value itself: the output form gives the limit.
-                    let p = if mi.is_finite() {
-                        (s * (xi - mi)).exp() / si
-                    } else {
+                .zip(eblock.chunks_exact(l.inner));
+            for ((row, erow), grow) in rows.zip(gblock.chunks_exact_mut(l.inner)) {
+                let lane = grow.iter_mut().zip(row).zip(erow).zip(yl).zip(g).zip(sum);
+                for (((((gi, &xi), &ei), &yi), &go), &si) in lane {
+                    let p = if si.is_nan() {
                         (s * (xi - yi)).exp()
+                    } else {
+                        ei / si
                     };
                     *gi += go * p;
                 }
@@ -125,7 +197,13 @@ pub(crate) fn try_scaled_lse<'t, T: Real>(
         // One element: (1/s) ln exp(s x) = x.
         return Ok(x);
     };
-    let op = ScaledLse { axis, s, name };
+    let op = ScaledLse {
+        axis,
+        s,
+        name,
+        exps: Vec::new(),
+        sums: Vec::new(),
+    };
     Ok(x.tape().record_op(op, &[x], out_shape))
 }
 

@@ -10,7 +10,7 @@
 //! The instructions are first compiled into [`Step`]s: one flat `match` per operation (the
 //! tape's arithmetic, with its constant, is its own variant) over registers that keep value,
 //! weight and base together.
-use super::{Arith, Instr, MapParamInstr, Src, ZipInstr};
+use super::{Arith, Instr, MapParamInstr, SelectInstr, Src, ZipInstr};
 use crate::backward::sweep_nodes;
 use crate::tape::SNode;
 use crate::Real;
@@ -47,7 +47,7 @@ impl<T: Real> Reg<T> {
 }
 
 /// One compiled operation; operands are register (operation) indices.
-enum Step<T> {
+enum Step<T: 'static> {
     /// A value fixed at recording: a leaf other than an input.
     Const(T),
     /// A detached copy: the value flows, the gradient does not.
@@ -58,6 +58,7 @@ enum Step<T> {
     /// `x / c`, stored as `x · (1/c)`'s partial `1/c` beside `c`.
     DivC(u32, T),
     RSubC(u32, T),
+    Neg(u32),
     RDivC(u32, T),
     Add(u32, u32),
     Sub(u32, u32),
@@ -66,6 +67,7 @@ enum Step<T> {
     Map(u32, fn(T) -> T, fn(T, T) -> T),
     MapParam(Box<MapParamInstr<T>>),
     Zip(Box<ZipInstr<T>>),
+    Select(Box<SelectInstr<T>>),
     /// The rare reversed two-operand arithmetic.
     Arith2(Arith, u32, u32),
 }
@@ -75,9 +77,10 @@ fn compile<T: Real>(prog: &[Instr<T>]) -> Vec<Step<T>> {
         .map(|ins| match ins {
             &Instr::Leaf(x) => Step::Const(x),
             &Instr::Detach(a) => Step::Detach(a),
-            &Instr::Map { a, f, df } => Step::Map(a, f, df),
+            &Instr::Map { a, fns } => Step::Map(a, fns.rf, fns.rdf),
             Instr::MapParam(m) => Step::MapParam(m.clone()),
             Instr::Zip(z) => Step::Zip(z.clone()),
+            Instr::Select(z) => Step::Select(z.clone()),
             // Only programs without tensor nodes are compiled.
             Instr::FromTensor { .. } => unreachable!("folded replay of a tensor program"),
             &Instr::Arith1 { op, a, c } => match op {
@@ -86,6 +89,7 @@ fn compile<T: Real>(prog: &[Instr<T>]) -> Vec<Step<T>> {
                 Arith::Mul => Step::MulC(a, c),
                 Arith::Div => Step::DivC(a, c),
                 Arith::RSub => Step::RSubC(a, c),
+                Arith::Neg => Step::Neg(a),
                 Arith::RDiv => Step::RDivC(a, c),
             },
             &Instr::Arith2 { op, a, b } => match op {
@@ -100,7 +104,7 @@ fn compile<T: Real>(prog: &[Instr<T>]) -> Vec<Step<T>> {
 }
 
 /// The compiled program, its registers and compact nodes; kept to reuse their memory.
-pub(super) struct Folded<T> {
+pub(super) struct Folded<T: 'static> {
     steps: Vec<Step<T>>,
     regs: Vec<Reg<T>>,
     nodes: Vec<SNode<T>>,
@@ -143,6 +147,10 @@ impl<T: Real> Folded<T> {
         }
         for step in &self.steps[x.len()..] {
             let r = |i: u32| regs[i as usize];
+            let src = |s: Src<T>| match s {
+                Src::Node(i) => r(i),
+                Src::Const(c) => Reg::constant(c),
+            };
             let reg = match *step {
                 Step::Const(x) => Reg::constant(x),
                 Step::Detach(a) => Reg::constant(r(a).val),
@@ -161,6 +169,10 @@ impl<T: Real> Folded<T> {
                 Step::DivC(a, c) => {
                     let x = r(a);
                     x.then(x.val / c, c.recip())
+                }
+                Step::Neg(a) => {
+                    let x = r(a);
+                    x.then(-x.val, -T::one())
                 }
                 Step::RSubC(a, c) => {
                     let x = r(a);
@@ -199,21 +211,26 @@ impl<T: Real> Folded<T> {
                     x.then(y, df(x.val, y))
                 }
                 Step::MapParam(ref m) => {
-                    let MapParamInstr { a, p, f, df } = **m;
+                    let MapParamInstr { a, p, f, df, .. } = **m;
                     let x = r(a);
                     let y = f(x.val, p);
                     x.then(y, df(x.val, p, y))
                 }
                 Step::Zip(ref z) => {
-                    let ZipInstr { a, b, f, d } = **z;
-                    let src = |s: Src<T>| match s {
-                        Src::Node(i) => r(i),
-                        Src::Const(c) => Reg::constant(c),
-                    };
+                    let ZipInstr { a, b, fns } = **z;
                     let (x, z) = (src(a), src(b));
-                    let y = f(x.val, z.val);
-                    let (da, db) = d(x.val, z.val, y);
+                    let y = (fns.rf)(x.val, z.val);
+                    let (da, db) = (fns.rd)(x.val, z.val, y);
                     combine(nodes, y, x, da, z, db)
+                }
+                Step::Select(ref sel) => {
+                    let (t, f) = (src(sel.t), src(sel.f));
+                    let (o, z) = (T::one(), T::zero());
+                    if sel.cmp.eval(src(sel.a).val, src(sel.b).val) {
+                        combine(nodes, t.val, t, o, f, z)
+                    } else {
+                        combine(nodes, f.val, t, z, f, o)
+                    }
                 }
             };
             regs.push(reg);

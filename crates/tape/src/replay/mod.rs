@@ -29,6 +29,7 @@
 use crate::id::NodeId;
 use crate::op::TensorRef;
 use crate::tape::{Inner, TKind, Tape};
+use crate::trace::{BinaryFns, Cmp, Prim, UnaryFns};
 use crate::{Real, Tensor, Var};
 use smallvec::SmallVec;
 
@@ -39,13 +40,13 @@ mod folded;
 /// The rare wide forms are boxed so that the common ones (the tape's arithmetic, unary maps)
 /// stay 24 bytes: replay streams through this list once per evaluation.
 #[derive(Clone)]
-pub(crate) enum Instr<T> {
+pub(crate) enum Instr<T: 'static> {
     Leaf(T),
     Detach(u32),
+    /// A `Unary` op, by its table of functions (one pointer keeps `Instr` small).
     Map {
         a: u32,
-        f: fn(T) -> T,
-        df: fn(T, T) -> T,
+        fns: &'static UnaryFns<T>,
     },
     MapParam(Box<MapParamInstr<T>>),
     Zip(Box<ZipInstr<T>>),
@@ -66,6 +67,31 @@ pub(crate) enum Instr<T> {
         a: u32,
         b: u32,
     },
+    /// The branch-free select, decided anew on every replay.
+    Select(Box<SelectInstr<T>>),
+}
+
+/// `if a <cmp> b { t } else { f }`.
+#[derive(Clone)]
+pub(crate) struct SelectInstr<T> {
+    pub cmp: Cmp,
+    pub a: Src<T>,
+    pub b: Src<T>,
+    pub t: Src<T>,
+    pub f: Src<T>,
+}
+
+impl<T: Real> SelectInstr<T> {
+    /// The value and the partials in `t` and `f`.
+    #[inline]
+    pub fn eval(&self, vals: &[T]) -> (T, T, T) {
+        let (o, z) = (T::one(), T::zero());
+        if self.cmp.eval(self.a.get(vals), self.b.get(vals)) {
+            (self.t.get(vals), o, z)
+        } else {
+            (self.f.get(vals), z, o)
+        }
+    }
 }
 
 /// `f(x, p)` with a constant parameter.
@@ -75,15 +101,16 @@ pub(crate) struct MapParamInstr<T> {
     pub p: T,
     pub f: fn(T, T) -> T,
     pub df: fn(T, T, T) -> T,
+    pub prim: Option<Prim>,
+    pub name: &'static str,
 }
 
 /// A binary function other than the tape's arithmetic.
 #[derive(Clone)]
-pub(crate) struct ZipInstr<T> {
+pub(crate) struct ZipInstr<T: 'static> {
     pub a: Src<T>,
     pub b: Src<T>,
-    pub f: fn(T, T) -> T,
-    pub d: fn(T, T, T) -> (T, T),
+    pub fns: &'static BinaryFns<T>,
 }
 
 /// The tape's own arithmetic, replayed inline. `RSub`, `RDiv` put the constant on the left.
@@ -94,6 +121,8 @@ pub(crate) enum Arith {
     Mul,
     Div,
     RSub,
+    /// `-x` (not `0 - x`, which differs at `x = +0`); its constant is unused.
+    Neg,
     RDiv,
 }
 
@@ -118,6 +147,7 @@ impl Arith {
             Arith::Mul => (x * c, c),
             Arith::Div => (x / c, c.recip()),
             Arith::RSub => (c - x, -T::one()),
+            Arith::Neg => (-x, -T::one()),
             Arith::RDiv => {
                 let y = c / x;
                 (y, -y / x)
@@ -137,6 +167,8 @@ impl Arith {
                 (y, r, -y * r)
             }
             Arith::RSub => (z - x, -T::one(), T::one()),
+            // Never a two-operand node: negation has one operand.
+            Arith::Neg => (-x, -T::one(), T::zero()),
             Arith::RDiv => {
                 let (y, r) = (z / x, x.recip());
                 (y, -y * r, r)
@@ -160,7 +192,7 @@ impl<T: Real> Src<T> {
             Src::Node(id.raw())
         }
     }
-    fn get(self, vals: &[T]) -> T {
+    pub(crate) fn get(self, vals: &[T]) -> T {
         match self {
             Src::Node(i) => vals[i as usize],
             Src::Const(c) => c,
@@ -415,24 +447,24 @@ fn run_scalars<T: Real>(s: &mut Inner<T>, vals: &mut [T], lo: usize, hi: usize, 
         vals[i] = match &prog[i] {
             &Instr::Leaf(x) => x,
             &Instr::Detach(a) => vals[a as usize],
-            &Instr::Map { a, f, df } => {
+            &Instr::Map { a, fns } => {
                 let x = vals[a as usize];
-                let y = f(x);
-                n.wa = df(x, y);
+                let y = (fns.rf)(x);
+                n.wa = (fns.rdf)(x, y);
                 y
             }
             Instr::MapParam(m) => {
-                let MapParamInstr { a, p, f, df } = **m;
+                let MapParamInstr { a, p, f, df, .. } = **m;
                 let x = vals[a as usize];
                 let y = f(x, p);
                 n.wa = df(x, p, y);
                 y
             }
             Instr::Zip(z) => {
-                let ZipInstr { a, b, f, d } = **z;
+                let ZipInstr { a, b, fns } = **z;
                 let (x, z) = (a.get(vals), b.get(vals));
-                let y = f(x, z);
-                let (da, db) = d(x, z, y);
+                let y = (fns.rf)(x, z);
+                let (da, db) = (fns.rd)(x, z, y);
                 // A constant operand was left out when recording: the other is `a`.
                 match (a, b) {
                     (Src::Node(_), Src::Node(_)) => (n.wa, n.wb) = (da, db),
@@ -450,6 +482,17 @@ fn run_scalars<T: Real>(s: &mut Inner<T>, vals: &mut [T], lo: usize, hi: usize, 
             &Instr::Arith2 { op, a, b } => {
                 let (y, wa, wb) = op.two(vals[a as usize], vals[b as usize]);
                 (n.wa, n.wb) = (wa, wb);
+                y
+            }
+            Instr::Select(sel) => {
+                let (y, dt, df) = sel.eval(vals);
+                // As in `Zip`: a constant branch was left out, the other is `a`.
+                match (sel.t, sel.f) {
+                    (Src::Node(_), Src::Node(_)) => (n.wa, n.wb) = (dt, df),
+                    (Src::Node(_), Src::Const(_)) => n.wa = dt,
+                    (Src::Const(_), Src::Node(_)) => n.wa = df,
+                    _ => {}
+                }
                 y
             }
         };

@@ -84,6 +84,7 @@ where
 /// let x = [1.0, 1.0, 1.0, 1.0, 1.0];
 /// assert_eq!(forward::gradient_chunked::<2, _>(f, &x), vec![0.0, 2.0, 4.0, 6.0, 8.0]);
 /// ```
+#[track_caller]
 pub fn gradient_chunked<const N: usize, T: Float>(
     f: impl Fn(&[DualVec<T, N>]) -> DualVec<T, N>,
     x: &[T],

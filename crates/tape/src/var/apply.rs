@@ -8,6 +8,7 @@ use crate::op::{Binary, Unary};
 use crate::replay::{Arith, Instr, MapParamInstr, Src, ZipInstr};
 use crate::shape::broadcast_shapes;
 use crate::tape::Tape;
+use crate::trace::Prim;
 use crate::{Error, ErrorKind, Real};
 use std::any::TypeId;
 
@@ -39,8 +40,7 @@ impl<'t, T: Real> Var<'t, T> {
         let y = U::f(self.val);
         self.unary(U::df(self.val, y), y, U::NAME, move || Instr::Map {
             a: self.id().raw(),
-            f: U::f,
-            df: U::df,
+            fns: crate::trace::unary::<T, U>(),
         })
     }
 
@@ -62,10 +62,35 @@ impl<'t, T: Real> Var<'t, T> {
         f: fn(T, T) -> T,
         df: fn(T, T, T) -> T,
     ) -> Var<'t, T> {
-        self.map_param_with(name, p, f, df, None)
+        self.map_param_with(name, p, f, df, Param::User)
     }
 
-    /// [`Var::map_param`]; `arith` names the tape's own arithmetic so replay runs it inline.
+    /// [`Var::map_param`] for a function with a primitive meaning ([`Prim::Powi`],
+    /// [`Prim::Powf`], [`Prim::ClampMin`], [`Prim::ClampMax`] with `p` as its parameter), so
+    /// that a [trace](crate::trace) of it can be compiled.
+    ///
+    /// ```
+    /// use wengert_tape::{trace::{self, Node, Prim}, Tape};
+    /// let t = trace::trace(&[2.0], |_, x| {
+    ///     x[0].map_param_prim(Prim::Powf, "powf", 3.0, |x: f64, p| x.powf(p), |x: f64, p, _| p * x.powf(p - 1.0))
+    /// }).unwrap();
+    /// assert!(matches!(t.nodes[1], Node::Param { prim: Some(Prim::Powf), p: 3.0, .. }));
+    /// ```
+    #[track_caller]
+    #[inline(always)]
+    pub fn map_param_prim(
+        self,
+        prim: Prim,
+        name: &'static str,
+        p: T,
+        f: fn(T, T) -> T,
+        df: fn(T, T, T) -> T,
+    ) -> Var<'t, T> {
+        self.map_param_with(name, p, f, df, Param::Prim(prim))
+    }
+
+    /// [`Var::map_param`]; `kind` names the tape's own arithmetic (replay runs it inline) or
+    /// the primitive.
     #[track_caller]
     #[inline(always)]
     pub(crate) fn map_param_with(
@@ -74,24 +99,29 @@ impl<'t, T: Real> Var<'t, T> {
         p: T,
         f: fn(T, T) -> T,
         df: fn(T, T, T) -> T,
-        arith: Option<Arith>,
+        kind: Param,
     ) -> Var<'t, T> {
         if self.id().is_tensor() {
             let id = map_param_tensor(self.tape, self.id(), MapParamOp { name, p, f, df });
             return Var::from_parts(self.tape, id, T::zero());
         }
         let y = f(self.val, p);
-        self.unary(df(self.val, p, y), y, name, move || match arith {
-            Some(op) => Instr::Arith1 {
+        self.unary(df(self.val, p, y), y, name, move || match kind {
+            Param::Arith(op) => Instr::Arith1 {
                 op,
                 a: self.id().raw(),
                 c: p,
             },
-            None => Instr::MapParam(Box::new(MapParamInstr {
+            Param::Prim(_) | Param::User => Instr::MapParam(Box::new(MapParamInstr {
                 a: self.id().raw(),
                 p,
                 f,
                 df,
+                prim: match kind {
+                    Param::Prim(p) => Some(p),
+                    _ => None,
+                },
+                name,
             })),
         })
     }
@@ -278,8 +308,15 @@ fn zip_instr<T: Real, B: Binary<T>>(ia: NodeId, a: T, ib: NodeId, b: T) -> Instr
         _ => Instr::Zip(Box::new(ZipInstr {
             a: Src::of(ia, a),
             b: Src::of(ib, b),
-            f: B::f,
-            d: B::d,
+            fns: crate::trace::binary::<T, B>(),
         })),
     }
+}
+
+/// What a parameterised map is: the tape's arithmetic, a primitive, or a user's function.
+#[derive(Clone, Copy)]
+pub(crate) enum Param {
+    Arith(Arith),
+    Prim(Prim),
+    User,
 }

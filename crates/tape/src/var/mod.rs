@@ -8,6 +8,7 @@ use smallvec::smallvec;
 use std::fmt;
 
 mod apply;
+pub(crate) use apply::Param;
 
 /// A handle to a value recorded on a [`Tape`]: the tape, the node id and, for a scalar, its
 /// value and fold weight (below). It is `Copy`, so expressions read like plain arithmetic.

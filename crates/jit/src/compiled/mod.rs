@@ -1,0 +1,329 @@
+//! The public API: a function traced once, then evaluated, differentiated, and
+//! differentiated again at new inputs without recording.
+use crate::error::{Error, ErrorKind};
+use crate::interp::Interp;
+use crate::ir::Program;
+use crate::kernel::Kernel;
+use crate::trace::Traced;
+use crate::{grad, jvp};
+use stage::Stage;
+pub use stage::Workspace;
+use std::sync::OnceLock;
+
+mod retrace;
+mod stage;
+pub use retrace::{Retracing, TraceFn};
+use wengert_tape::{Real, Tape, Var};
+
+/// The back half of the pipeline: roll, then lower. **The hook where the native back end
+/// (`crate::native::compile`, J3, feature `cranelift`, `f64`) plugs in**: until it is
+/// merged every program runs on the interpreter, which is also what runs without the
+/// feature and for other element types. The interpreter ignores the loops the roller
+/// found (the flat program stays complete), so the roll is done only where a native back
+/// end will read it.
+pub(crate) fn lower<T: Real>(program: Program<T>) -> Box<dyn Kernel<T>> {
+    // With `native`: `let rolled = crate::roll::Roller::new().roll(program);` then, for
+    // `T = f64` and below its size threshold, `crate::native::compile(&rolled)`.
+    Box::new(Interp::new(program))
+}
+
+/// The derived programs, built on first use.
+type Lazy<T> = OnceLock<Result<Stage<T>, Error>>;
+
+/// A compiled function `f: Rⁿ → Rᵐ`: traced once, then called at new inputs.
+///
+/// Every call allocates nothing once warm (buffers are pooled), and one `Compiled` may be
+/// shared by many threads (`Send + Sync`). A trace is valid for the branches it took: a
+/// call whose inputs decide a traced comparison of `Var`s otherwise returns
+/// [`ErrorKind::Guard`] naming the comparison's source line (write such branches with
+/// [`Var::select_cmp`] to compile both sides).
+///
+/// ```
+/// use wengert_jit::Compiled;
+/// // Rosenbrock's function of two variables.
+/// let f = Compiled::trace(&[0.0, 0.0], |_, x| {
+///     let (a, b) = (1.0 - x[0], x[1] - x[0] * x[0]);
+///     a * a + 100.0 * b * b
+/// })
+/// .unwrap();
+/// let mut g = [0.0; 2];
+/// let y = f.value_and_grad(&[1.0, 2.0], &mut g).unwrap();
+/// assert_eq!(y, 100.0);
+/// assert_eq!(g, [-400.0, 200.0]); // (−2(1 − x) − 400x(y − x²), 200(y − x²))
+/// ```
+pub struct Compiled<T: Real> {
+    forward: Traced<T>,
+    value: Stage<T>,
+    grad: Lazy<T>,
+    vjp: Lazy<T>,
+    jacobian: Lazy<T>,
+    hvp: Lazy<T>,
+}
+
+impl<T: Real> Compiled<T> {
+    /// Traces the scalar function `f` at `x` (the point only decides the branches taken).
+    ///
+    /// # Errors
+    /// What cannot be traced or compiled: tensor ops, parameterised maps without a
+    /// primitive ([`ErrorKind::Trace`], [`ErrorKind::Unsupported`]).
+    #[track_caller]
+    pub fn trace<F>(x: &[T], f: F) -> Result<Compiled<T>, Error>
+    where
+        F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Var<'t, T>,
+    {
+        Ok(Compiled::new(crate::trace::trace(x, f)?))
+    }
+
+    /// [`Compiled::trace`] for a function of several outputs.
+    ///
+    /// # Errors
+    /// As [`Compiled::trace`].
+    ///
+    /// ```
+    /// let f = wengert_jit::Compiled::trace_many(&[1.0, 2.0], |_, x| vec![x[0] * x[1], x[0] - x[1]]).unwrap();
+    /// let mut jac = [0.0; 4];
+    /// f.jacobian(&[3.0, 5.0], &mut jac).unwrap();
+    /// assert_eq!(jac, [5.0, 3.0, 1.0, -1.0]); // row-major: ∇(xy), ∇(x − y)
+    /// ```
+    #[track_caller]
+    pub fn trace_many<F>(x: &[T], f: F) -> Result<Compiled<T>, Error>
+    where
+        F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Vec<Var<'t, T>>,
+    {
+        Ok(Compiled::new(crate::trace::trace_many(x, f)?))
+    }
+
+    /// Compiles a traced program (from [`crate::trace`] or built by hand).
+    pub fn new(forward: Traced<T>) -> Compiled<T> {
+        Compiled {
+            value: Stage::new(forward.clone()),
+            forward,
+            grad: OnceLock::new(),
+            vjp: OnceLock::new(),
+            jacobian: OnceLock::new(),
+            hvp: OnceLock::new(),
+        }
+    }
+
+    /// The number of inputs.
+    pub fn inputs(&self) -> usize {
+        self.forward.program.inputs()
+    }
+
+    /// The number of outputs.
+    pub fn outputs(&self) -> usize {
+        self.forward.program.outputs()
+    }
+
+    /// The forward program as traced (before optimization).
+    pub fn traced(&self) -> &Traced<T> {
+        &self.forward
+    }
+
+    /// The optimized value-and-gradient program that [`Compiled::value_and_grad`] runs
+    /// (outputs: the values, then the gradient of output 0).
+    ///
+    /// # Errors
+    /// As [`Compiled::value_and_grad`].
+    pub fn grad_program(&self) -> Result<&Program<T>, Error> {
+        Ok(&self.stage(&self.grad, grad::grad)?.program)
+    }
+
+    fn stage<'s>(
+        &'s self,
+        cell: &'s Lazy<T>,
+        make: impl FnOnce(&Traced<T>) -> Result<Traced<T>, Error>,
+    ) -> Result<&'s Stage<T>, Error> {
+        cell.get_or_init(|| make(&self.forward).map(Stage::new))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    #[track_caller]
+    fn check(
+        &self,
+        op: &'static str,
+        what: &'static str,
+        got: usize,
+        n: usize,
+    ) -> Result<(), Error> {
+        if got == n {
+            Ok(())
+        } else {
+            Err(Error::here(ErrorKind::Length {
+                op,
+                what,
+                got,
+                expected: n,
+            }))
+        }
+    }
+
+    /// A function without outputs has no output 0.
+    #[track_caller]
+    fn scalar(&self, op: &'static str) -> Result<(), Error> {
+        if self.outputs() == 0 {
+            return Err(Error::here(ErrorKind::Length {
+                op,
+                what: "the function's outputs",
+                got: 0,
+                expected: 1,
+            }));
+        }
+        Ok(())
+    }
+
+    /// The value of output 0 at `x`.
+    ///
+    /// # Errors
+    /// [`ErrorKind::Length`] for an `x` of the wrong length, [`ErrorKind::Guard`] when `x`
+    /// takes another branch than the trace.
+    #[track_caller]
+    pub fn value(&self, x: &[T]) -> Result<T, Error> {
+        self.check("value", "x", x.len(), self.inputs())?;
+        self.scalar("value")?;
+        self.value.call(|i| i.copy_from_slice(x), |o| o[0])
+    }
+
+    /// Every output's value at `x`, into `out`.
+    ///
+    /// # Errors
+    /// As [`Compiled::value`].
+    #[track_caller]
+    pub fn values(&self, x: &[T], out: &mut [T]) -> Result<(), Error> {
+        self.check("values", "x", x.len(), self.inputs())?;
+        self.check("values", "out", out.len(), self.outputs())?;
+        self.value
+            .call(|i| i.copy_from_slice(x), |o| out.copy_from_slice(o))
+    }
+
+    /// The value of output 0 and its gradient at `x` (into `grad`).
+    ///
+    /// # Errors
+    /// As [`Compiled::value`], and [`ErrorKind::NotDifferentiable`] for a call without a
+    /// derivative.
+    #[track_caller]
+    pub fn value_and_grad(&self, x: &[T], grad: &mut [T]) -> Result<T, Error> {
+        let (n, m) = (self.inputs(), self.outputs());
+        self.check("value_and_grad", "x", x.len(), n)?;
+        self.check("value_and_grad", "grad", grad.len(), n)?;
+        self.scalar("value_and_grad")?;
+        let s = self.stage(&self.grad, grad::grad)?;
+        s.call(
+            |i| i.copy_from_slice(x),
+            |o| {
+                grad.copy_from_slice(&o[m..]);
+                o[0]
+            },
+        )
+    }
+
+    /// [`Compiled::value`] in the caller's [`Workspace`]: no lock, no pool.
+    ///
+    /// # Errors
+    /// As [`Compiled::value`].
+    #[track_caller]
+    pub fn value_in(&self, ws: &mut Workspace<T>, x: &[T]) -> Result<T, Error> {
+        self.check("value", "x", x.len(), self.inputs())?;
+        self.value
+            .call_in(&mut ws.buf, |i| i.copy_from_slice(x), |o| o[0])
+    }
+
+    /// [`Compiled::value_and_grad`] in the caller's [`Workspace`]: no lock, no pool.
+    ///
+    /// # Errors
+    /// As [`Compiled::value_and_grad`].
+    #[track_caller]
+    pub fn value_and_grad_in(
+        &self,
+        ws: &mut Workspace<T>,
+        x: &[T],
+        grad: &mut [T],
+    ) -> Result<T, Error> {
+        let (n, m) = (self.inputs(), self.outputs());
+        self.check("value_and_grad", "x", x.len(), n)?;
+        self.check("value_and_grad", "grad", grad.len(), n)?;
+        self.scalar("value_and_grad")?;
+        let s = self.stage(&self.grad, grad::grad)?;
+        s.call_in(
+            &mut ws.buf,
+            |i| i.copy_from_slice(x),
+            |o| {
+                grad.copy_from_slice(&o[m..]);
+                o[0]
+            },
+        )
+    }
+
+    /// The vector-Jacobian product `wᵀ J(x)` (one `w` per output) into `out`.
+    ///
+    /// # Errors
+    /// As [`Compiled::value_and_grad`].
+    ///
+    /// ```
+    /// let f = wengert_jit::Compiled::trace_many(&[1.0, 1.0], |_, x| vec![x[0] * x[1], x[0]]).unwrap();
+    /// let mut out = [0.0; 2];
+    /// f.vjp(&[2.0, 3.0], &[1.0, 10.0], &mut out).unwrap();
+    /// assert_eq!(out, [13.0, 2.0]); // (y + 10, x)
+    /// ```
+    #[track_caller]
+    pub fn vjp(&self, x: &[T], w: &[T], out: &mut [T]) -> Result<(), Error> {
+        let (n, m) = (self.inputs(), self.outputs());
+        self.check("vjp", "x", x.len(), n)?;
+        self.check("vjp", "w", w.len(), m)?;
+        self.check("vjp", "out", out.len(), n)?;
+        let s = self.stage(&self.vjp, grad::vjp)?;
+        s.call(
+            |i| {
+                i[..n].copy_from_slice(x);
+                i[n..].copy_from_slice(w);
+            },
+            |o| out.copy_from_slice(&o[m..]),
+        )
+    }
+
+    /// The Jacobian at `x`, row-major (`outputs` rows of `inputs`), into `jac`.
+    ///
+    /// # Errors
+    /// As [`Compiled::value_and_grad`].
+    #[track_caller]
+    pub fn jacobian(&self, x: &[T], jac: &mut [T]) -> Result<(), Error> {
+        let (n, m) = (self.inputs(), self.outputs());
+        self.check("jacobian", "x", x.len(), n)?;
+        self.check("jacobian", "jac", jac.len(), n * m)?;
+        let s = self.stage(&self.jacobian, grad::jacobian)?;
+        s.call(|i| i.copy_from_slice(x), |o| jac.copy_from_slice(&o[m..]))
+    }
+
+    /// The Hessian-vector product `H(x) v` of output 0 into `out`, as the forward-mode
+    /// derivative of the gradient program (`jvp(grad)`).
+    ///
+    /// # Errors
+    /// As [`Compiled::value_and_grad`]; [`ErrorKind::NotDifferentiable`] for a user op
+    /// without a primitive (its derivative is called by address and has no derivative).
+    ///
+    /// ```
+    /// // f = x²y: H = [[2y, 2x], [2x, 0]]
+    /// let f = wengert_jit::Compiled::trace(&[1.0, 1.0], |_, x| x[0] * x[0] * x[1]).unwrap();
+    /// let mut hv = [0.0; 2];
+    /// f.hvp(&[3.0, 2.0], &[1.0, 1.0], &mut hv).unwrap();
+    /// assert_eq!(hv, [10.0, 6.0]);
+    /// ```
+    #[track_caller]
+    pub fn hvp(&self, x: &[T], v: &[T], out: &mut [T]) -> Result<(), Error> {
+        let (n, m) = (self.inputs(), self.outputs());
+        self.check("hvp", "x", x.len(), n)?;
+        self.check("hvp", "v", v.len(), n)?;
+        self.check("hvp", "out", out.len(), n)?;
+        self.scalar("hvp")?;
+        let s = self.stage(&self.hvp, |t| jvp::jvp(&grad::grad(t)?))?;
+        // Outputs of jvp(grad): values (m), gradient (n), their tangents (m, then H v).
+        s.call(
+            |i| {
+                i[..n].copy_from_slice(x);
+                i[n..].copy_from_slice(v);
+            },
+            |o| out.copy_from_slice(&o[2 * m + n..]),
+        )
+    }
+}

@@ -1,0 +1,129 @@
+//! The crate's one error type.
+use std::fmt;
+use std::panic::Location;
+
+/// What went wrong.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Tracing the function failed (a tensor op, a tensor output, ...).
+    Trace(wengert_tape::Error),
+    /// An operation that the compiler cannot represent (a `map_param` without a primitive).
+    Unsupported {
+        /// The op's name.
+        op: &'static str,
+        /// Why.
+        reason: String,
+    },
+    /// A transform met a function without a derivative (a user op's derivative, in `hvp`).
+    NotDifferentiable {
+        /// The transform.
+        transform: &'static str,
+        /// The function's index in the program.
+        func: u32,
+    },
+    /// A call's inputs take another branch than the trace did.
+    Guard {
+        /// The guard's number.
+        id: u32,
+        /// The comparison's source line.
+        loc: &'static Location<'static>,
+    },
+    /// A slice of the wrong length.
+    Length {
+        /// The call.
+        op: &'static str,
+        /// Which argument.
+        what: &'static str,
+        /// Its length.
+        got: usize,
+        /// The length wanted.
+        expected: usize,
+    },
+}
+
+/// An error of the compiled path, with the caller's source line where known.
+///
+/// ```
+/// use wengert_jit::{Compiled, ErrorKind};
+/// let f = Compiled::trace(&[1.0], |_, x| x[0] * 2.0).unwrap();
+/// let err = f.value(&[1.0, 2.0]).unwrap_err();
+/// assert!(matches!(err.kind(), ErrorKind::Length { got: 2, expected: 1, .. }));
+/// assert!(err.to_string().contains(file!()));
+/// ```
+#[derive(Clone, Debug)]
+pub struct Error {
+    kind: ErrorKind,
+    loc: Option<&'static Location<'static>>,
+}
+
+impl Error {
+    /// An error at the caller's line.
+    #[track_caller]
+    pub fn here(kind: ErrorKind) -> Error {
+        Error {
+            kind,
+            loc: Some(Location::caller()),
+        }
+    }
+
+    /// An error without a line.
+    pub fn new(kind: ErrorKind) -> Error {
+        Error { kind, loc: None }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// The caller's source line, if known.
+    pub fn location(&self) -> Option<&'static Location<'static>> {
+        self.loc
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "wengert-jit: ")?;
+        match &self.kind {
+            ErrorKind::Trace(e) => write!(f, "tracing failed: {e}")?,
+            ErrorKind::Unsupported { op, reason } => write!(f, "{op}: {reason}")?,
+            ErrorKind::NotDifferentiable { transform, func } => write!(
+                f,
+                "{transform}: function {func} of the program has no derivative (a user op's \
+                 derivative cannot be differentiated again)"
+            )?,
+            ErrorKind::Guard { id, loc } => write!(
+                f,
+                "guard {id} failed: these inputs take another branch than the trace did at the \
+                 comparison at {}:{}:{} (retrace, or write the branch with select_cmp)",
+                loc.file(),
+                loc.line(),
+                loc.column()
+            )?,
+            ErrorKind::Length {
+                op,
+                what,
+                got,
+                expected,
+            } => write!(f, "{op}: {what} has length {got}, expected {expected}")?,
+        }
+        if let Some(l) = self.loc {
+            write!(f, " (at {}:{}:{})", l.file(), l.line(), l.column())?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<wengert_tape::Error> for Error {
+    fn from(e: wengert_tape::Error) -> Error {
+        // The tape's error names its own line already.
+        Error {
+            kind: ErrorKind::Trace(e),
+            loc: None,
+        }
+    }
+}
