@@ -34,6 +34,7 @@
 mod arith;
 mod arith_lit;
 mod backward;
+mod bridge;
 pub mod dual;
 mod elementwise;
 mod error;
