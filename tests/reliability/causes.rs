@@ -201,7 +201,7 @@ fn shape_arithmetic_is_checked() {
     // Langevin with 2^40 steps: stops at the first non-finite energy instead of aborting.
     use wengert::ebm::energy::from_fn;
     use wengert::ebm::infer::{self, LangevinOptions};
-    let model = from_fn(|_p, _x, y| (y * y * 1e300).sum_all());
+    let model = from_fn::<f64, _>(|_p, _x, y| (y * y * 1e300).sum_all());
     let opts = LangevinOptions {
         step: 1e300,
         beta: 1.0,

@@ -202,7 +202,7 @@ fn beta_and_empty_set_errors() {
 #[test]
 fn latent_descent_matches_closed_form() {
     // E = (Y − Z)² + 3 (Z − X)²: z* = (Y + 3X)/4, Ě = ¾ (Y − X)²
-    let e = latent_from_fn(|_p, x, y, z| {
+    let e = latent_from_fn::<f64, _>(|_p, x, y, z| {
         let a = y - z;
         let b = z - x;
         (a * a + b * b * 3.0).sum_all()
@@ -245,7 +245,7 @@ proptest! {
         y in -2.0f64..2.0,
     ) {
         let f = |x: f64, y: f64, z: f64| (y - x * z).powi(2) + 0.3 * (z - 0.5).powi(2);
-        let e = latent_from_fn(|_p, x, y, z| {
+        let e = latent_from_fn::<f64, _>(|_p, x, y, z| {
             let d = y - x * z;
             let a = z - 0.5;
             (d * d + a * a * 0.3).sum_all()
@@ -277,7 +277,7 @@ proptest! {
 #[test]
 fn langevin_samples_the_gibbs_distribution() {
     // E = (Y − 1)², β = 2: P ∝ exp(−2 (Y − 1)²), a normal of mean 1 and variance ¼
-    let model = from_fn(|_p, _x, y| {
+    let model = from_fn::<f64, _>(|_p, _x, y| {
         let d = y - 1.0;
         (d * d).sum_all()
     });

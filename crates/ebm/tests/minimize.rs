@@ -63,7 +63,7 @@ fn armijo_and_lbfgs_on_an_ill_conditioned_quadratic() {
 fn latent_minimum() {
     // E = (Y − Z)² + Z² + Z⁴/4: ∂E/∂Z = −2(Y − Z) + 2Z + Z³, zero at Y = 3 where
     // Z³ + 4Z − 6 = 0 (one real root, E convex in Z): checked by the residual.
-    let e = latent_from_fn(|_p, _x, y, z| {
+    let e = latent_from_fn::<f64, _>(|_p, _x, y, z| {
         let d = y - z;
         (d * d + z * z + z * z * z * z * 0.25).sum_all()
     });

@@ -21,8 +21,10 @@
 pub mod elementwise;
 pub mod linalg;
 pub mod reduce;
+pub mod scalar;
 pub mod structure;
 
+pub use scalar::Scalar;
 pub use wengert_tape::Var;
 
 /// An axis of a tensor, counted from the outermost (0).

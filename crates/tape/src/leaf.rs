@@ -71,7 +71,7 @@ impl<T: Real> Tape<T> {
     /// (see [`Tape::try_tensor`]).
     #[track_caller]
     pub fn tensor(&self, shape: impl Into<Shape>, data: Vec<T>) -> Var<'_, T> {
-        self.push_tensor_leaf(shape.into(), data, true)
+        self.push_tensor_leaf(shape.into(), &data, true)
     }
 
     /// A constant tensor: no gradient flows into it.
@@ -80,7 +80,63 @@ impl<T: Real> Tape<T> {
     /// If `data.len()` is not the number of elements of `shape`.
     #[track_caller]
     pub fn constant_tensor(&self, shape: impl Into<Shape>, data: Vec<T>) -> Var<'_, T> {
+        self.push_tensor_leaf(shape.into(), &data, false)
+    }
+
+    /// A differentiable tensor input read from the caller's slice: no `Vec` to build per
+    /// step. The elements are copied once into the tape's value arena (which a cleared tape
+    /// keeps), so a warm tape records it without allocating.
+    ///
+    /// # Panics
+    /// As [`Tape::tensor`].
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// let w = [1.0, 2.0];
+    /// let x = tape.tensor_from([2], &w);
+    /// assert_eq!(tape.backward((x * x).sum_all()).wrt(x), &[2.0, 4.0]); // 2x
+    /// ```
+    #[track_caller]
+    pub fn tensor_from(&self, shape: impl Into<Shape>, data: &[T]) -> Var<'_, T> {
+        self.push_tensor_leaf(shape.into(), data, true)
+    }
+
+    /// A constant tensor read from the caller's slice (a minibatch, a row of a dataset):
+    /// no `Vec` per step, one copy into the tape's warm value arena.
+    ///
+    /// The tape owns its values (a replay or a later sweep reads them after the caller's
+    /// borrow ends), so the one copy is the floor without a lifetime on `Tape` itself.
+    ///
+    /// # Panics
+    /// As [`Tape::constant_tensor`].
+    ///
+    /// ```
+    /// let batch = vec![0.5; 6];
+    /// let mut tape = wengert_tape::Tape::<f64>::new();
+    /// for step in 0..3 {
+    ///     let x = tape.constant_tensor_from([2, 3], &batch[..]);
+    ///     let w = tape.var(step as f64);
+    ///     assert_eq!(tape.backward((x * w).sum_all())[w], 3.0);
+    ///     tape.clear();
+    /// }
+    /// ```
+    #[track_caller]
+    pub fn constant_tensor_from(&self, shape: impl Into<Shape>, data: &[T]) -> Var<'_, T> {
         self.push_tensor_leaf(shape.into(), data, false)
+    }
+
+    /// Differentiable scalar inputs as an array: no heap allocation (unlike
+    /// [`Tape::vars`]), for functions of a fixed small number of inputs.
+    ///
+    /// ```
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// let [x, y] = tape.vars_array([3.0, 4.0]);
+    /// let g = tape.backward(x * y);
+    /// assert_eq!((g[x], g[y]), (4.0, 3.0));
+    /// ```
+    #[track_caller]
+    pub fn vars_array<const N: usize>(&self, xs: [T; N]) -> [Var<'_, T>; N] {
+        xs.map(|x| self.var(x))
     }
 
     /// [`Tape::tensor`], returning an error instead of panicking.
@@ -101,7 +157,7 @@ impl<T: Real> Tape<T> {
         shape: impl Into<Shape>,
         data: Vec<T>,
     ) -> Result<Var<'_, T>, crate::Error> {
-        self.try_push_tensor_leaf(shape.into(), data, true)
+        self.try_push_tensor_leaf(shape.into(), &data, true)
     }
 
     /// [`Tape::constant_tensor`], returning an error instead of panicking.
@@ -120,11 +176,11 @@ impl<T: Real> Tape<T> {
         shape: impl Into<Shape>,
         data: Vec<T>,
     ) -> Result<Var<'_, T>, crate::Error> {
-        self.try_push_tensor_leaf(shape.into(), data, false)
+        self.try_push_tensor_leaf(shape.into(), &data, false)
     }
 
     #[track_caller]
-    fn push_tensor_leaf(&self, shape: Shape, data: Vec<T>, grad: bool) -> Var<'_, T> {
+    fn push_tensor_leaf(&self, shape: Shape, data: &[T], grad: bool) -> Var<'_, T> {
         // A match, not `unwrap_or_else`: a closure would move the panic's location into here.
         match self.try_push_tensor_leaf(shape, data, grad) {
             Ok(v) => v,
@@ -137,13 +193,13 @@ impl<T: Real> Tape<T> {
     fn try_push_tensor_leaf(
         &self,
         shape: Shape,
-        data: Vec<T>,
+        data: &[T],
         grad: bool,
     ) -> Result<Var<'_, T>, crate::Error> {
         crate::tensor::check_len("tensor", &shape, data.len())?;
         let mut s = self.inner_mut();
         let off = s.tvals.len();
-        s.tvals.extend_from_slice(&data);
+        s.tvals.extend_from_slice(data);
         let id = s.push_tnode(
             off,
             shape,

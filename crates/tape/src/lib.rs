@@ -32,12 +32,14 @@
 #![deny(missing_docs)]
 
 mod arith;
+mod arith_lit;
 mod backward;
 pub mod bridge;
 pub mod dual;
 mod elementwise;
 mod error;
 pub mod gradcheck;
+mod grads_bulk;
 mod id;
 mod leaf;
 mod memory;

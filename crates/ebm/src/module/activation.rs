@@ -39,6 +39,9 @@ impl<T: Real> Module<T> for Tanh {
     fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T> {
         (x + p.var(self.b)).tanh()
     }
+    fn keys(&self) -> Vec<ParamKey> {
+        vec![self.b]
+    }
 }
 
 /// The logistic module `(X_out)_i = σ((X_in)_i + B_i)`, `σ(s) = 1/(1 + e^{−s})`, with a
@@ -77,6 +80,9 @@ impl<T: Real> Module<T> for Sigmoid {
     fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T> {
         (x + p.var(self.b)).sigmoid()
     }
+    fn keys(&self) -> Vec<ParamKey> {
+        vec![self.b]
+    }
 }
 
 /// The source's `nn-layer`: a [`Linear`](super::Linear) module followed by a [`Tanh`].
@@ -104,8 +110,72 @@ impl NnLayer {
     }
 }
 
+impl NnLayer {
+    /// A layer from given weights: `w` `[n_out, n_in]` as `"{name}.w"` and the tanh's bias
+    /// `b` `[n_out]` as `"{name}.b"`.
+    ///
+    /// # Panics
+    /// If the shapes do not fit (the message names the module, the shapes and the caller's
+    /// line); [`NnLayer::try_from_weights`] returns it as an error.
+    ///
+    /// ```
+    /// use wengert_ebm::module::{Module, NnLayer};
+    /// use wengert_tape::{ParamStore, Tape, Tensor};
+    /// let mut store = ParamStore::<f64>::new();
+    /// let l = NnLayer::from_weights(&mut store, "h", Tensor::new([1, 1], vec![2.0]), Tensor::new([1], vec![-1.0]));
+    /// let tape = Tape::new();
+    /// let y = l.forward(&store.bind(&tape), tape.constant_tensor([1], vec![0.5]));
+    /// assert_eq!(y.to_vec(), vec![0.0]); // tanh(2·0.5 − 1)
+    /// ```
+    #[track_caller]
+    pub fn from_weights<T: Real>(
+        store: &mut ParamStore<T>,
+        name: &str,
+        w: Tensor<T>,
+        b: Tensor<T>,
+    ) -> NnLayer {
+        match NnLayer::try_from_weights(store, name, w, b) {
+            Ok(l) => l,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    /// [`NnLayer::from_weights`], returning an error instead of panicking.
+    ///
+    /// # Errors
+    /// As [`Linear::try_from_weights`](super::Linear::try_from_weights).
+    ///
+    /// ```
+    /// use wengert_ebm::module::NnLayer;
+    /// use wengert_tape::{ParamStore, Tensor};
+    /// let mut store = ParamStore::<f64>::new();
+    /// let r = NnLayer::try_from_weights(&mut store, "h", Tensor::zeros([2, 3]), Tensor::zeros([3]));
+    /// assert!(r.unwrap_err().to_string().contains("bias shape [3]"));
+    /// ```
+    #[track_caller]
+    pub fn try_from_weights<T: Real>(
+        store: &mut ParamStore<T>,
+        name: &str,
+        w: Tensor<T>,
+        b: Tensor<T>,
+    ) -> Result<NnLayer, wengert_tape::Error> {
+        // The linear part checks the bias's shape against the weights, then hands it over.
+        let linear = super::Linear::try_from_weights(store, name, w, Some(b))?;
+        let key = linear.b().expect("a bias was given");
+        Ok(NnLayer {
+            linear: linear.without_bias(),
+            tanh: Tanh { b: key },
+        })
+    }
+}
+
 impl<T: Real> Module<T> for NnLayer {
     fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T> {
         self.tanh.forward(p, self.linear.forward(p, x))
+    }
+    fn keys(&self) -> Vec<ParamKey> {
+        let mut k = Module::<T>::keys(&self.linear);
+        k.extend(Module::<T>::keys(&self.tanh));
+        k
     }
 }

@@ -19,7 +19,7 @@
 //!
 //! [`ParamKey`]: wengert_tape::ParamKey
 //! [`ParamStore`]: wengert_tape::ParamStore
-use wengert_tape::{Bound, Real, Var};
+use wengert_tape::{Bound, ParamKey, Real, Var};
 
 mod activation;
 mod basic;
@@ -29,6 +29,7 @@ mod linear;
 mod rbf;
 mod sequential;
 mod soft;
+mod stacked;
 pub use activation::{NnLayer, Sigmoid, Tanh};
 pub use basic::{branch, euclidean, plus, switch};
 pub use check::gradcheck_params;
@@ -37,6 +38,7 @@ pub use linear::Linear;
 pub use rbf::{Rbf, RbfNet};
 pub use sequential::Sequential;
 pub use soft::{LogSum, Softmax};
+pub use stacked::StackedExperts;
 
 /// A parameterised function `X_out = F(W, X_in)` recorded on a tape.
 ///
@@ -64,16 +66,38 @@ pub use soft::{LogSum, Softmax};
 pub trait Module<T: Real>: Send + Sync {
     /// Records the forward computation of `x` with the parameters bound in `p`.
     fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T>;
+
+    /// The keys of the parameters this module reads, in a fixed order (the library's
+    /// modules with parameters report theirs; the default is none, for parameter-free
+    /// modules and user modules that do not say).
+    ///
+    /// ```
+    /// use wengert_ebm::{init, module::{Module, Sequential}};
+    /// use wengert_tape::ParamStore;
+    /// let mut store = ParamStore::<f64>::new();
+    /// let net = Sequential::mlp(&mut store, "g", &[2, 4, 1], &mut init::rng(0));
+    /// let names: Vec<_> = net.keys().into_iter().map(|k| store.name(k).to_string()).collect();
+    /// assert_eq!(names, ["g.1.w", "g.1.b", "g.2.w", "g.2.b"]);
+    /// ```
+    fn keys(&self) -> Vec<ParamKey> {
+        Vec::new()
+    }
 }
 
 impl<T: Real, M: Module<T> + ?Sized> Module<T> for Box<M> {
     fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T> {
         (**self).forward(p, x)
     }
+    fn keys(&self) -> Vec<ParamKey> {
+        (**self).keys()
+    }
 }
 
 impl<T: Real, M: Module<T> + ?Sized> Module<T> for &M {
     fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T> {
         (**self).forward(p, x)
+    }
+    fn keys(&self) -> Vec<ParamKey> {
+        (**self).keys()
     }
 }

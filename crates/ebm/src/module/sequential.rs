@@ -1,7 +1,7 @@
 //! A stack of modules applied in order (the source's `nn-2layer`).
 use super::{Linear, Module, NnLayer};
 use crate::init::Rng;
-use wengert_tape::{Bound, ParamStore, Real, Var};
+use wengert_tape::{Bound, ParamKey, ParamStore, Real, Var};
 
 /// Modules applied in order: `X_out = F_n(… F_1(X_in))`.
 ///
@@ -58,6 +58,10 @@ impl<T: Real> Sequential<T> {
 impl<T: Real> Module<T> for Sequential<T> {
     fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T> {
         self.layers.iter().fold(x, |h, m| m.forward(p, h))
+    }
+    /// Every layer's keys, in layer order.
+    fn keys(&self) -> Vec<ParamKey> {
+        self.layers.iter().flat_map(|m| m.keys()).collect()
     }
 }
 

@@ -17,6 +17,10 @@
 //! function with both kinds, write it generic over the element type `R: Real` and pass the
 //! function item itself: Rust infers `R` for each transform. Inside such a function use
 //! `R::lit(2.0)` for literals (`Var op R` works; `f64 op Var` only for concrete types).
+//! A closure needs neither: `f64` literals work on `Var<'t, Dual<f64>>` too, so the same
+//! closure text goes to `grad` and to `hvp` (`|v| (v[0] - 1.0) * 2.0`). The price of those
+//! literal impls: a closure whose element type is fixed by nothing but a float literal now
+//! needs it named (`from_fn::<f64, _>(...)`).
 //!
 //! ```
 //! use wengert_tape::transforms::{grad, hessian, hvp};
@@ -44,9 +48,11 @@ use crate::{Error, ErrorKind, Real, Tape, Tensor, Var};
 pub mod forward;
 mod fwd;
 mod second;
+mod tree;
 
 pub use fwd::{jacfwd, jacfwd_chunked, jvp};
 pub use second::{hessian, hvp};
+pub use tree::{grad_of, value_and_grad_of, Tree, TreeFn};
 
 /// The gradient of a scalar function at `x` (reverse mode: one recording, one sweep).
 ///
