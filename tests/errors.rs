@@ -15,6 +15,8 @@ mod causes;
 mod causes_ebm;
 #[path = "reliability/cover_ebm.rs"]
 mod cover_ebm;
+#[path = "reliability/cover_more.rs"]
+mod cover_more;
 #[path = "reliability/cover_ops.rs"]
 mod cover_ops;
 #[path = "reliability/cover_tape.rs"]

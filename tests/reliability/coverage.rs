@@ -9,7 +9,12 @@ use std::path::{Path, PathBuf};
 fn every_fallible_public_function_has_a_bad_input_case() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut cover = String::new();
-    for f in ["cover_tape.rs", "cover_ops.rs", "cover_ebm.rs"] {
+    for f in [
+        "cover_tape.rs",
+        "cover_ops.rs",
+        "cover_ebm.rs",
+        "cover_more.rs",
+    ] {
         cover += &std::fs::read_to_string(root.join("tests/reliability").join(f)).unwrap();
     }
     let mut missing = Vec::new();

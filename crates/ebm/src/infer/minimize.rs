@@ -214,6 +214,11 @@ where
     }
     let shape = y0.shape().clone();
     let start = y0.data().to_vec();
+    if let Some(i) = start.iter().position(|v| !v.is_finite()) {
+        return Err(Error::new(ErrorKind::NonFinite {
+            what: format!("{op}: start element {i} is {} (not finite)", start[i]),
+        }));
+    }
     let (e0, _) = problem.value_and_grad(&start)?;
     if !e0.is_finite() {
         return Err(Error::new(ErrorKind::NonFinite {
