@@ -80,7 +80,7 @@ pub struct Minimum {
 /// use wengert_ebm::{energy::from_fn, infer::{self, Method, MinimizeOptions}};
 /// use wengert_tape::{ParamStore, Tensor};
 /// // E = ½(Y − X²)² + (Y − X²)⁴: the minimiser is Y = X²
-/// let model = from_fn(|_p, x, y| {
+/// let model = from_fn::<f64, _>(|_p, x, y| {
 ///     let d = y - x * x;
 ///     let d2 = d * d;
 ///     (d2 * 0.5 + d2 * d2).sum_all()
