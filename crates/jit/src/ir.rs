@@ -92,42 +92,9 @@ pub enum BinOp {
     Powf,
 }
 
-/// A comparison, for [`Inst::Select`] and [`Inst::Guard`]. Comparisons with NaN are false.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Cmp {
-    /// `a < b`
-    Lt,
-    /// `a <= b`
-    Le,
-    /// `a > b`
-    Gt,
-    /// `a >= b`
-    Ge,
-    /// `a == b`
-    Eq,
-    /// `a != b`
-    Ne,
-}
-
-impl Cmp {
-    /// Evaluates the comparison.
-    ///
-    /// ```
-    /// use wengert_jit::ir::Cmp;
-    /// assert!(Cmp::Lt.eval(1.0, 2.0));
-    /// assert!(!Cmp::Ge.eval(f64::NAN, 0.0));
-    /// ```
-    pub fn eval<T: PartialOrd>(self, a: T, b: T) -> bool {
-        match self {
-            Cmp::Lt => a < b,
-            Cmp::Le => a <= b,
-            Cmp::Gt => a > b,
-            Cmp::Ge => a >= b,
-            Cmp::Eq => a == b,
-            Cmp::Ne => a != b,
-        }
-    }
-}
+/// A comparison, for [`Inst::Select`] and [`Inst::Guard`]: the tape's own (a guard carries
+/// it over unchanged).
+pub use wengert_tape::trace::Cmp;
 
 /// A function without a primitive meaning (a user's [`Unary`](wengert_tape::op::Unary) or
 /// [`Binary`](wengert_tape::op::Binary) op), called by address. `extern "C"` so that native

@@ -132,17 +132,6 @@ pub fn from_trace<T: Real>(t: &tt::Trace<T>) -> Result<Traced<T>, Error> {
     })
 }
 
-fn cmp(c: tt::Cmp) -> Cmp {
-    match c {
-        tt::Cmp::Lt => Cmp::Lt,
-        tt::Cmp::Le => Cmp::Le,
-        tt::Cmp::Gt => Cmp::Gt,
-        tt::Cmp::Ge => Cmp::Ge,
-        tt::Cmp::Eq => Cmp::Eq,
-        tt::Cmp::Ne => Cmp::Ne,
-    }
-}
-
 fn un_prim(p: Prim) -> Option<UnOp> {
     Some(match p {
         Prim::Neg => UnOp::Neg,
@@ -194,7 +183,7 @@ impl<T: Real> Builder<T> {
         let id = self.p.guard_sites.len() as u32;
         self.p.guard_sites.push(GuardSite { loc: g.loc });
         self.p.push(Inst::Guard {
-            cmp: cmp(g.cmp),
+            cmp: g.cmp,
             a,
             b,
             expect: g.expect,
@@ -307,7 +296,7 @@ impl<T: Real> Builder<T> {
             }
             Node::Select { cmp: c, a, b, t, f } => {
                 let (a, b, t, f) = (self.src(a), self.src(b), self.src(t), self.src(f));
-                self.select(cmp(c), a, b, t, f)
+                self.select(c, a, b, t, f)
             }
         })
     }

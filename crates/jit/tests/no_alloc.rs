@@ -1,42 +1,10 @@
 //! Once warm, calls of a compiled function make no heap allocation: the buffers are pooled.
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use wengert_jit::Compiled;
 use wengert_ops::prelude::*;
 
-struct Counting;
-
-thread_local! {
-    // Per thread: the harness's own threads allocate now and then.
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn count() {
-    let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
-}
-
-fn allocs() -> usize {
-    ALLOCS.with(Cell::get)
-}
-
-// Library crates forbid unsafe code; this test-only allocator counts calls and forwards every
-// request unchanged to the system allocator, which upholds GlobalAlloc's contract.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        count();
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
-        count();
-        unsafe { System.realloc(p, l, n) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "../../tape/tests/support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::allocs;
 
 #[test]
 fn warm_calls_allocate_nothing() {

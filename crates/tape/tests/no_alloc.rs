@@ -1,44 +1,11 @@
 //! Once warm, a training loop that records a fresh graph each step on a reused tape makes no
 //! heap allocation: `clear` keeps the buffers, `Grads` hands its buffers back, and
 //! `ParamStore::bind` copies into the arena.
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
 use wengert_tape::{ParamStore, Tape, Tensor};
 
-struct Counting;
-
-thread_local! {
-    // Per thread: the test harness's own threads allocate now and then (more often on a
-    // loaded machine), and a process-wide count made this test fail at random.
-    static ALLOCS: Cell<usize> = const { Cell::new(0) };
-}
-
-fn count() {
-    let _ = ALLOCS.try_with(|c| c.set(c.get() + 1));
-}
-
-fn allocs() -> usize {
-    ALLOCS.with(Cell::get)
-}
-
-// The library crates forbid unsafe code; this test-only allocator counts calls and forwards
-// every request unchanged to the system allocator, which upholds GlobalAlloc's contract.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, l: Layout) -> *mut u8 {
-        count();
-        unsafe { System.alloc(l) }
-    }
-    unsafe fn dealloc(&self, p: *mut u8, l: Layout) {
-        unsafe { System.dealloc(p, l) }
-    }
-    unsafe fn realloc(&self, p: *mut u8, l: Layout, n: usize) -> *mut u8 {
-        count();
-        unsafe { System.realloc(p, l, n) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::allocs;
 
 fn step(tape: &Tape<f64>, store: &ParamStore<f64>, w: wengert_tape::ParamKey, out: &mut [f64]) {
     let p = store.bind(tape);
