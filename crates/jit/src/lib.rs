@@ -32,6 +32,8 @@ pub mod interp;
 pub mod ir;
 pub mod jvp;
 pub mod kernel;
+#[cfg(feature = "cranelift")]
+pub mod native;
 pub mod opt;
 pub mod roll;
 pub mod trace;

@@ -5,8 +5,8 @@ use crate::kernel::Kernel;
 use std::any::Any;
 use wengert_tape::Real;
 
-/// The back half of the pipeline: roll, then lower. **The hook where the native back end
-/// (`crate::native`, J3, feature `cranelift`, `f64`) plugs in: [`native_f64`]**. Every
+/// The back half of the pipeline: roll, then lower. The native back end
+/// (`crate::native`, feature `cranelift`, `f64`) plugs in at [`native_f64`]. Every
 /// other program (other element types, no feature, or native code declining) runs on the
 /// interpreter, which ignores loops (the flat program stays complete), so the roll is done
 /// only on the native path.
@@ -23,9 +23,15 @@ fn native<T: Real>(p: &Program<T>) -> Option<Box<dyn Kernel<T>>> {
     as_kernel_of(native_f64(p)?)
 }
 
-/// The native back end. **Merge point for J3**: with `crate::native` merged, this becomes
-/// `crate::native::compile(&crate::roll::roll(p))` (`None` above its size threshold or on
-/// failure, so that the interpreter runs). Until then, no native code.
+/// The native back end (feature `cranelift`): the program rolled, then lowered
+/// (`None` above its size threshold or on failure, so that the interpreter runs).
+#[cfg(feature = "cranelift")]
+fn native_f64(p: &Program<f64>) -> Option<Box<dyn Kernel<f64>>> {
+    crate::native::compile(&crate::roll::roll(p))
+}
+
+/// Without feature `cranelift`, no native code.
+#[cfg(not(feature = "cranelift"))]
 fn native_f64(_p: &Program<f64>) -> Option<Box<dyn Kernel<f64>>> {
     None
 }

@@ -1,0 +1,89 @@
+//! The one module with `unsafe`: calling the finalized machine code.
+#![allow(unsafe_code)]
+use crate::kernel::{GuardFailed, Kernel};
+use cranelift_jit::JITModule;
+
+/// The machine code of one region: `fn(x, out, scratch) -> u32`.
+type Entry = extern "C" fn(*const f64, *mut f64, *mut f64) -> u32;
+
+/// Compiled functions, run in order, with the module that owns their memory.
+pub(crate) struct Native {
+    /// Kept (never used again) so that the code memory lives as long as `fns`; freed on drop.
+    module: Option<JITModule>,
+    fns: Vec<*const u8>,
+    scratch: usize,
+    inputs: usize,
+    outputs: usize,
+}
+
+impl Native {
+    pub(crate) fn new(
+        module: JITModule,
+        fns: Vec<*const u8>,
+        scratch: usize,
+        inputs: usize,
+        outputs: usize,
+    ) -> Native {
+        Native {
+            module: Some(module),
+            fns,
+            scratch,
+            inputs,
+            outputs,
+        }
+    }
+}
+
+// SAFETY: after `finalize_definitions` the module is never touched again (no method is called
+// on it until drop, which has `&mut self`, so no other thread is using it); the code it owns
+// is immutable, executable memory, and the functions read and write only the buffers passed
+// to each call, which belong to the caller: sharing `Native` between threads shares only
+// read-only code. The raw pointers are addresses of that code, valid as long as `module`.
+unsafe impl Send for Native {}
+// SAFETY: as for `Send`: `&Native` gives access to immutable code only.
+unsafe impl Sync for Native {}
+
+impl Drop for Native {
+    fn drop(&mut self) {
+        if let Some(m) = self.module.take() {
+            // SAFETY: the function pointers into this memory die with `self`; no call is
+            // running, since a call borrows `self`.
+            unsafe { m.free_memory() };
+        }
+    }
+}
+
+impl Kernel<f64> for Native {
+    fn scratch_len(&self) -> usize {
+        self.scratch
+    }
+
+    fn run(&self, x: &[f64], out: &mut [f64], scratch: &mut [f64]) -> Result<(), GuardFailed> {
+        // The generated code reads `x[..inputs]` and `scratch[..scratch_len]` and writes
+        // `out[..outputs]`, `scratch[..scratch_len]`, with no bounds checks: these are the
+        // bounds, checked here in every build.
+        assert!(
+            x.len() >= self.inputs && out.len() >= self.outputs && scratch.len() >= self.scratch,
+            "wengert-jit: native call with {} inputs, {} outputs, {} scratch (needs {}, {}, {})",
+            x.len(),
+            out.len(),
+            scratch.len(),
+            self.inputs,
+            self.outputs,
+            self.scratch
+        );
+        for f in &self.fns {
+            // SAFETY: `f` was returned by `get_finalized_function` for a function of
+            // signature `Entry` (three pointers, an i32 result, the platform's C calling
+            // convention) and its memory is alive (`self.module`). Its loads and stores stay
+            // within the lengths asserted above: input, output and slot indices come from a
+            // validated program (and its loops' ranges lie within the program).
+            let code = unsafe { std::mem::transmute::<*const u8, Entry>(*f) };
+            let failed = code(x.as_ptr(), out.as_mut_ptr(), scratch.as_mut_ptr());
+            if failed != 0 {
+                return Err(GuardFailed { id: failed - 1 });
+            }
+        }
+        Ok(())
+    }
+}

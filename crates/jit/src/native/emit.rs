@@ -1,0 +1,294 @@
+//! Lowering one region (a straight chunk or a loop) to one Cranelift function
+//! `fn(x: *const f64, out: *mut f64, scratch: *mut f64) -> u32`, returning 0, or one more
+//! than the id of the first guard that failed.
+//!
+//! Every value has its slot in `scratch` (one per instruction, as in the interpreter), so
+//! that regions communicate through memory; inside a region a value defined in it is an SSA
+//! value (a register), and it is stored only if something after the region reads it.
+use super::Ctx;
+use crate::ir::{BinOp, Cmp, Func, Inst, Loop, UnOp};
+use cranelift_codegen::ir::condcodes::FloatCC;
+use cranelift_codegen::ir::{types, AbiParam, BlockArg, InstBuilder, MemFlags, Signature, Value};
+use cranelift_frontend::FunctionBuilder;
+use cranelift_module::Module;
+use std::collections::HashMap;
+
+/// The function being built, with its three pointer parameters.
+pub(super) struct Fn<'a, 'b> {
+    pub b: FunctionBuilder<'a>,
+    pub ctx: &'b mut Ctx,
+    x: Value,
+    out: Value,
+    scratch: Value,
+    imports: HashMap<&'static str, cranelift_codegen::ir::FuncRef>,
+}
+
+const F: MemFlags = MemFlags::trusted();
+
+fn cc(cmp: Cmp) -> FloatCC {
+    // Rust's comparisons: ordered, except `!=` (true when either side is NaN).
+    match cmp {
+        Cmp::Lt => FloatCC::LessThan,
+        Cmp::Le => FloatCC::LessThanOrEqual,
+        Cmp::Gt => FloatCC::GreaterThan,
+        Cmp::Ge => FloatCC::GreaterThanOrEqual,
+        Cmp::Eq => FloatCC::Equal,
+        Cmp::Ne => FloatCC::NotEqual,
+    }
+}
+
+impl<'a, 'b> Fn<'a, 'b> {
+    pub(super) fn new(mut b: FunctionBuilder<'a>, ctx: &'b mut Ctx) -> Fn<'a, 'b> {
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        let p = b.block_params(entry).to_vec();
+        Fn {
+            b,
+            ctx,
+            x: p[0],
+            out: p[1],
+            scratch: p[2],
+            imports: HashMap::new(),
+        }
+    }
+
+    /// Returns 0 and finishes the function.
+    pub(super) fn finish(mut self) {
+        let zero = self.b.ins().iconst(types::I32, 0);
+        self.b.ins().return_(&[zero]);
+        self.b.seal_all_blocks();
+        self.b.finalize();
+    }
+
+    fn call(&mut self, sym: &'static str, args: &[Value]) -> Value {
+        let fref = match self.imports.get(sym) {
+            Some(f) => *f,
+            None => {
+                let id = self.ctx.symbols[sym];
+                let f = self.ctx.module.declare_func_in_func(id, self.b.func);
+                self.imports.insert(sym, f);
+                f
+            }
+        };
+        let c = self.b.ins().call(fref, args);
+        self.b.inst_results(c)[0]
+    }
+
+    fn call_addr(&mut self, addr: usize, args: &[Value]) -> Value {
+        let mut sig = Signature::new(self.ctx.module.isa().default_call_conv());
+        args.iter()
+            .for_each(|_| sig.params.push(AbiParam::new(types::F64)));
+        sig.returns.push(AbiParam::new(types::F64));
+        let sig = self.b.import_signature(sig);
+        let callee = self.b.ins().iconst(self.ctx.ptr, addr as i64);
+        let c = self.b.ins().call_indirect(sig, callee, args);
+        self.b.inst_results(c)[0]
+    }
+
+    /// An instruction that computes a value from its operands (`a`); `None` for the others.
+    fn op(&mut self, inst: &Inst<f64>, a: &[Value], funcs: &[Func<f64>]) -> Result<Value, String> {
+        Ok(match *inst {
+            Inst::Const(c) => self.b.ins().f64const(c),
+            Inst::Un(op, _) => match op {
+                UnOp::Neg => self.b.ins().fneg(a[0]),
+                UnOp::Square => self.b.ins().fmul(a[0], a[0]),
+                UnOp::Abs => self.b.ins().fabs(a[0]),
+                UnOp::Sqrt => self.b.ins().sqrt(a[0]),
+                UnOp::Recip => {
+                    let one = self.b.ins().f64const(1.0);
+                    self.b.ins().fdiv(one, a[0])
+                }
+                UnOp::Powi(n) => {
+                    let n = self.b.ins().iconst(types::I32, i64::from(n));
+                    self.call("wengert_powi", &[a[0], n])
+                }
+                op => match super::libm::unary_symbol(op) {
+                    Some(s) => self.call(s, &a[..1]),
+                    None => return Err(format!("no lowering of {op:?}")),
+                },
+            },
+            Inst::Bin(op, _, _) => match op {
+                BinOp::Add => self.b.ins().fadd(a[0], a[1]),
+                BinOp::Sub => self.b.ins().fsub(a[0], a[1]),
+                BinOp::Mul => self.b.ins().fmul(a[0], a[1]),
+                BinOp::Div => self.b.ins().fdiv(a[0], a[1]),
+                op => match super::libm::binary_symbol(op) {
+                    Some(s) => self.call(s, &a[..2]),
+                    None => return Err(format!("no lowering of {op:?}")),
+                },
+            },
+            // Branch-free: both sides are computed, the comparison picks one.
+            Inst::Select { cmp, .. } => {
+                let c = self.b.ins().fcmp(cc(cmp), a[0], a[1]);
+                self.b.ins().select(c, a[2], a[3])
+            }
+            Inst::Call1(f, _) => match funcs.get(f as usize) {
+                Some(Func::F1(g)) => self.call_addr(*g as usize, &a[..1]),
+                _ => return Err(format!("function {f} is not unary")),
+            },
+            Inst::Call2(f, _, _) => match funcs.get(f as usize) {
+                Some(Func::F2(g)) => self.call_addr(*g as usize, &a[..2]),
+                _ => return Err(format!("function {f} is not binary")),
+            },
+            _ => return Err("not a value".into()),
+        })
+    }
+
+    /// `a <cmp> b` must be `expect`; else the function returns `id + 1`.
+    fn guard(&mut self, cmp: Cmp, a: Value, b: Value, expect: bool, id: u32) {
+        let c = self.b.ins().fcmp(cc(cmp), a, b);
+        let (ok, fail) = (self.b.create_block(), self.b.create_block());
+        let none: &[BlockArg] = &[];
+        if expect {
+            self.b.ins().brif(c, ok, none, fail, none);
+        } else {
+            self.b.ins().brif(c, fail, none, ok, none);
+        }
+        self.b.switch_to_block(fail);
+        let code = self.b.ins().iconst(types::I32, i64::from(id) + 1);
+        self.b.ins().return_(&[code]);
+        self.b.switch_to_block(ok);
+    }
+
+    /// Emits instructions `start..end` straight. `live_after[v]`: whether value `v` is read
+    /// at or after `end` (then it is stored).
+    pub(super) fn straight(
+        &mut self,
+        insts: &[Inst<f64>],
+        funcs: &[Func<f64>],
+        start: usize,
+        end: usize,
+        last_use: &[u32],
+    ) -> Result<(), String> {
+        let mut vals: Vec<Value> = Vec::with_capacity(end - start);
+        let scratch = self.scratch;
+        for i in start..end {
+            let inst = &insts[i];
+            let ops = inst.operands();
+            let a: Vec<Value> = ops
+                .as_slice()
+                .iter()
+                .map(|v| self.read(v.index(), start, &vals))
+                .collect();
+            let v = match *inst {
+                Inst::Input(k) => self.b.ins().load(types::F64, F, self.x, off(k as usize)?),
+                Inst::Output(k, _) => {
+                    self.b.ins().store(F, a[0], self.out, off(k as usize)?);
+                    a[0]
+                }
+                Inst::Guard {
+                    cmp, expect, id, ..
+                } => {
+                    self.guard(cmp, a[0], a[1], expect, id);
+                    a[0]
+                }
+                ref inst => self.op(inst, &a, funcs)?,
+            };
+            if !inst.is_effect() && last_use[i] as usize >= end {
+                self.b.ins().store(F, v, scratch, off(i)?);
+            }
+            vals.push(v);
+        }
+        Ok(())
+    }
+
+    fn read(&mut self, v: usize, start: usize, vals: &[Value]) -> Value {
+        if v >= start {
+            vals[v - start]
+        } else {
+            let s = self.scratch;
+            // Offsets were checked when `v`'s own instruction was emitted.
+            self.b.ins().load(types::F64, F, s, (v * 8) as i32)
+        }
+    }
+
+    /// Emits a loop: a counter `r` from 0 to `count`, every index of body instruction `j`
+    /// moved by `r` times its stride.
+    pub(super) fn lp(
+        &mut self,
+        insts: &[Inst<f64>],
+        funcs: &[Func<f64>],
+        l: &Loop,
+    ) -> Result<(), String> {
+        let (start, period) = (l.start as usize, l.period as usize);
+        off(start + period * l.count as usize)?;
+        let header = self.b.create_block();
+        let r0 = self.b.ins().iconst(types::I64, 0);
+        self.b.ins().jump(header, &[BlockArg::Value(r0)]);
+        self.b.switch_to_block(header);
+        let r = self.b.append_block_param(header, types::I64);
+        // `base + r * 8 * stride`, once per (base, stride) and iteration.
+        let mut moved: HashMap<(u8, i32), Value> = HashMap::new();
+        let mut ptr = |f: &mut Self, which: u8, stride: i32| -> Value {
+            *moved.entry((which, stride)).or_insert_with(|| {
+                let base = [f.x, f.out, f.scratch][which as usize];
+                if stride == 0 {
+                    return base;
+                }
+                let d = f.b.ins().imul_imm(r, 8 * i64::from(stride));
+                f.b.ins().iadd(base, d)
+            })
+        };
+        let mut vals: Vec<Value> = Vec::with_capacity(period);
+        for j in 0..period {
+            let inst = &insts[start + j];
+            let st = &l.strides[j];
+            let ops = inst.operands();
+            let mut a = Vec::with_capacity(4);
+            for (k, v) in ops.as_slice().iter().enumerate() {
+                let v0 = v.index();
+                // Defined earlier in this same repetition: a register.
+                if st[k] as usize == period && v0 >= start && v0 < start + j {
+                    a.push(vals[v0 - start]);
+                } else {
+                    let p = ptr(self, 2, st[k]);
+                    a.push(self.b.ins().load(types::F64, F, p, off(v0)?));
+                }
+            }
+            let n = ops.as_slice().len();
+            let v = match *inst {
+                Inst::Input(k) => {
+                    let p = ptr(self, 0, st[0]);
+                    self.b.ins().load(types::F64, F, p, off(k as usize)?)
+                }
+                Inst::Output(k, _) => {
+                    let p = ptr(self, 1, st[n]);
+                    self.b.ins().store(F, a[0], p, off(k as usize)?);
+                    a[0]
+                }
+                Inst::Guard {
+                    cmp, expect, id, ..
+                } => {
+                    self.guard(cmp, a[0], a[1], expect, id);
+                    a[0]
+                }
+                ref inst => self.op(inst, &a, funcs)?,
+            };
+            if !inst.is_effect() {
+                let p = ptr(self, 2, l.period as i32);
+                self.b.ins().store(F, v, p, off(start + j)?);
+            }
+            vals.push(v);
+        }
+        let next = self.b.ins().iadd_imm(r, 1);
+        let more = self.b.ins().icmp_imm(
+            cranelift_codegen::ir::condcodes::IntCC::SignedLessThan,
+            next,
+            i64::from(l.count),
+        );
+        let exit = self.b.create_block();
+        self.b
+            .ins()
+            .brif(more, header, &[BlockArg::Value(next)], exit, &[]);
+        self.b.switch_to_block(exit);
+        Ok(())
+    }
+}
+
+/// The byte offset of element `i`, if it fits Cranelift's 32-bit immediate.
+fn off(i: usize) -> Result<i32, String> {
+    i.checked_mul(8)
+        .and_then(|o| i32::try_from(o).ok())
+        .ok_or_else(|| format!("offset of element {i} too large"))
+}

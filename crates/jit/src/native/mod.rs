@@ -1,0 +1,181 @@
+//! The native back end (feature `cranelift`): a rolled `f64` program lowered to machine code
+//! with Cranelift.
+//!
+//! Each region of the [`Rolled`] program becomes its own function: a loop is a real loop
+//! (a counter, operand addresses affine in it), straight code is cut into chunks of at most
+//! [`CHUNK`] instructions, all compiled with the optimizer off, so that compile time is
+//! linear in the program's size (one long function compiles superlinearly). Values live in
+//! scratch slots, one per instruction, as in the interpreter; inside a function a value
+//! defined there stays in a register. Ops that are not one machine instruction call the
+//! functions of [`libm`] by symbol; user functions ([`Func`](crate::ir::Func)) are called by
+//! address. The one place with `unsafe` is [`call`].
+mod call;
+mod emit;
+mod libm;
+
+use crate::ir::{Region, Rolled};
+use crate::kernel::Kernel;
+use cranelift_codegen::ir::{types, AbiParam, Type};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{default_libcall_names, FuncId, Linkage, Module};
+use std::collections::HashMap;
+
+/// Straight code is emitted in functions of at most this many instructions.
+pub const CHUNK: usize = 1024;
+
+/// Programs above this many instructions are not compiled (the interpreter runs them).
+pub const MAX_INSTS: usize = 4_000_000;
+
+/// The module being filled, with the imported symbols.
+pub(crate) struct Ctx {
+    module: JITModule,
+    symbols: HashMap<&'static str, FuncId>,
+    ptr: Type,
+}
+
+/// Native code for a rolled program; `None` if it is too large or cannot be lowered (then
+/// the interpreter runs it).
+///
+/// ```
+/// use wengert_jit::ir::{BinOp, Inst, Program};
+/// use wengert_jit::kernel::Kernel;
+/// let mut p = Program::<f64>::new(1);
+/// let x = p.push(Inst::Input(0));
+/// let y = p.push(Inst::Bin(BinOp::Mul, x, x));
+/// p.push(Inst::Output(0, y));
+/// let k = wengert_jit::native::compile(&wengert_jit::roll::roll(&p)).unwrap();
+/// let mut out = [0.0];
+/// k.run(&[3.0], &mut out, &mut vec![0.0; k.scratch_len()]).unwrap();
+/// assert_eq!(out, [9.0]);
+/// ```
+pub fn compile(r: &Rolled<f64>) -> Option<Box<dyn Kernel<f64>>> {
+    if r.program.len() > MAX_INSTS {
+        return None;
+    }
+    compile_or_err(r)
+        .ok()
+        .map(|k| Box::new(k) as Box<dyn Kernel<f64>>)
+}
+
+fn new_module() -> Result<Ctx, String> {
+    let mut flags = settings::builder();
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    flags.set("opt_level", "none").map_err(|x| e(&x))?;
+    flags
+        .set("use_colocated_libcalls", "false")
+        .map_err(|x| e(&x))?;
+    flags.set("is_pic", "false").map_err(|x| e(&x))?;
+    let isa = cranelift_native::builder()
+        .map_err(|x| e(&x))?
+        .finish(settings::Flags::new(flags))
+        .map_err(|x| e(&x))?;
+    let ptr = isa.pointer_type();
+    let mut jb = JITBuilder::with_isa(isa, default_libcall_names());
+    for (name, f) in libm::UNARY {
+        jb.symbol(*name, *f as *const u8);
+    }
+    for (name, f) in libm::BINARY {
+        jb.symbol(*name, *f as *const u8);
+    }
+    jb.symbol("wengert_powi", libm::wengert_powi as *const u8);
+    let mut module = JITModule::new(jb);
+    let mut symbols = HashMap::new();
+    let cc = module.isa().default_call_conv();
+    let mut decl = |name: &'static str, params: &[Type]| -> Result<(), String> {
+        let mut sig = cranelift_codegen::ir::Signature::new(cc);
+        params
+            .iter()
+            .for_each(|t| sig.params.push(AbiParam::new(*t)));
+        sig.returns.push(AbiParam::new(types::F64));
+        let id = module
+            .declare_function(name, Linkage::Import, &sig)
+            .map_err(|x| e(&x))?;
+        symbols.insert(name, id);
+        Ok(())
+    };
+    for (name, _) in libm::UNARY {
+        decl(name, &[types::F64])?;
+    }
+    for (name, _) in libm::BINARY {
+        decl(name, &[types::F64, types::F64])?;
+    }
+    decl("wengert_powi", &[types::F64, types::I32])?;
+    Ok(Ctx {
+        module,
+        symbols,
+        ptr,
+    })
+}
+
+fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
+    let p = &r.program;
+    let mut ctx = new_module()?;
+    // The last instruction reading each value (a value read after its region is stored).
+    let mut last_use = vec![0u32; p.len()];
+    for (i, inst) in p.insts.iter().enumerate() {
+        for v in inst.operands().as_slice() {
+            last_use[v.index()] = i as u32;
+        }
+    }
+    let mut pieces: Vec<Piece> = Vec::new();
+    for region in &r.regions {
+        match region {
+            Region::Straight { start, end } => {
+                let (mut s, end) = (*start as usize, *end as usize);
+                while s < end {
+                    let e = end.min(s + CHUNK);
+                    pieces.push(Piece::Straight(s, e));
+                    s = e;
+                }
+            }
+            Region::Loop(l) => pieces.push(Piece::Loop(l)),
+        }
+    }
+    let mut mctx = ctx.module.make_context();
+    let mut fctx = FunctionBuilderContext::new();
+    let mut ids = Vec::with_capacity(pieces.len());
+    for piece in &pieces {
+        let sig = &mut mctx.func.signature;
+        for _ in 0..3 {
+            sig.params.push(AbiParam::new(ctx.ptr));
+        }
+        sig.returns.push(AbiParam::new(types::I32));
+        let b = FunctionBuilder::new(&mut mctx.func, &mut fctx);
+        let mut f = emit::Fn::new(b, &mut ctx);
+        match piece {
+            Piece::Straight(s, e) => f.straight(&p.insts, &p.funcs, *s, *e, &last_use)?,
+            Piece::Loop(l) => f.lp(&p.insts, &p.funcs, l)?,
+        }
+        f.finish();
+        let id = ctx
+            .module
+            .declare_anonymous_function(&mctx.func.signature)
+            .map_err(|e| e.to_string())?;
+        ctx.module
+            .define_function(id, &mut mctx)
+            .map_err(|e| format!("{e:?}"))?;
+        ctx.module.clear_context(&mut mctx);
+        ids.push(id);
+    }
+    ctx.module
+        .finalize_definitions()
+        .map_err(|e| e.to_string())?;
+    let fns = ids
+        .iter()
+        .map(|id| ctx.module.get_finalized_function(*id))
+        .collect();
+    Ok(call::Native::new(
+        ctx.module,
+        fns,
+        p.len(),
+        p.inputs(),
+        p.outputs(),
+    ))
+}
+
+enum Piece<'a> {
+    Straight(usize, usize),
+    Loop(&'a crate::ir::Loop),
+}
