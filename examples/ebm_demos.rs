@@ -370,13 +370,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             collapse_note = Some([(o.weight_decay, r), (other, r2)]);
         }
 
-        // Absolute energies on one log colour scale for every figure (the matcher's and the
-        // regressor's energies are >= 0): a collapsed surface is dark everywhere.
+        // One absolute colour scale per figure: E minus the figure's lowest energy (one shift
+        // for the whole figure, not one per X, so valleys of different depths stay
+        // different), log scale. A collapsed surface is dark everywhere.
         let (lo, hi) = d.task.domain();
         let xs_plot: Vec<f64> = (0..80).map(|i| -1.0 + 0.025 * (i as f64 + 0.5)).collect();
         let ny = ((hi - lo) / 0.025).round() as usize;
         let ys_plot: Vec<f64> = (0..ny).map(|i| lo + 0.025 * (i as f64 + 0.5)).collect();
-        let energy = arch.surface(&store, &xs_plot, &ys_plot);
+        let mut energy = arch.surface(&store, &xs_plot, &ys_plot);
+        let min = energy.iter().fold(f64::INFINITY, |m, &e| m.min(e));
+        energy.iter_mut().for_each(|e| *e -= min);
         let surface = plot::Surface {
             title: d.title,
             xs: &xs_plot,

@@ -166,7 +166,7 @@ where
         bar.draw(&Text::new(format!("1e{k}"), (x1 + 7, py), label.clone()))?;
     }
     let caption = ("sans-serif", 15).into_font().color(&BLACK);
-    bar.draw(&Text::new("E", (x0, top - 22), caption))?;
+    bar.draw(&Text::new("E − min", (x0, top - 22), caption))?;
     root.present()?;
     Ok(())
 }
