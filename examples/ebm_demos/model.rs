@@ -10,10 +10,6 @@ use wengert::tape::Bound;
 const HIDDEN: usize = 12;
 /// Outputs of `G1` and `G2` in architecture B ("a few outputs").
 const B_OUT: usize = 3;
-/// First-layer weights are drawn uniformly in ±SPREAD_W, biases in ±SPREAD_B (see [`spread`]).
-const SPREAD_W: f64 = 2.0;
-/// See [`SPREAD_W`].
-const SPREAD_B: f64 = 1.5;
 
 type Net = Sequential<f64>;
 
@@ -109,15 +105,17 @@ impl Arch {
     }
 }
 
-/// Spreads the hidden tanh units of the net `name` over the inputs' range: weights uniform
-/// in ±SPREAD_W and biases in ±SPREAD_B (instead of ±1 and 0, where every unit is an odd
-/// function centred at 0).
+/// Re-draws the first (tanh) layer of the net `name` with the library's
+/// [`init::tanh_spread`] (weights in ±2, biases in ±1.5: units spread over the inputs'
+/// range instead of all centred at 0, where demo 3 stalls at a flat energy).
 fn spread(store: &mut ParamStore<f64>, name: &str, rng: &mut init::Rng) {
-    for (suffix, a) in [("w", SPREAD_W), ("b", SPREAD_B)] {
-        let key = store
-            .key(&format!("{name}.1.{suffix}"))
-            .expect("an mlp layer");
-        let shape = store.get(key).shape().clone();
-        *store.get_mut(key) = init::uniform(rng, shape, -a, a);
-    }
+    let key = |s: &str| store.key(&format!("{name}.1.{s}")).expect("an mlp layer");
+    let (kw, kb) = (key("w"), key("b"));
+    let (w, b) = init::tanh_spread(
+        rng,
+        store.get(kw).shape().clone(),
+        store.get(kb).shape().clone(),
+    );
+    *store.get_mut(kw) = w;
+    *store.get_mut(kb) = b;
 }

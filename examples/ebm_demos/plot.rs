@@ -1,4 +1,4 @@
-//! Energy surfaces `E(X, Y)` as heat maps with the curve `Y = X²` over them, as SVG and PNG.
+//! Energy surfaces `E(X, Y)` as heat maps with the correct answers' curves over them, as SVG and PNG.
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -25,8 +25,12 @@ pub struct Surface<'a> {
     /// `E(xs[i], ys[k])` at `i * ys.len() + k`.
     pub energy: &'a [f64],
     /// The energies drawn in the darkest and brightest colours (log scale; energies outside
-    /// are clipped).
+    /// are clipped): one absolute scale for the whole figure.
     pub range: (f64, f64),
+    /// The correct answers `Y = f(X)` drawn over the map (one curve each).
+    pub curves: &'a [fn(f64) -> f64],
+    /// The legend of the curves.
+    pub curve_label: &'a str,
 }
 
 const SIZE: (u32, u32) = (640, 480);
@@ -121,14 +125,18 @@ where
         .axis_desc_style(("sans-serif", 16))
         .draw()?;
     chart.draw_series(cells(s, hx, hy))?;
-    let curve = (0..=200).map(|i| {
-        let x = -1.0 + 0.01 * i as f64;
-        (x, x * x)
-    });
-    chart
-        .draw_series(LineSeries::new(curve, RED.stroke_width(1)))?
-        .label("Y = X²")
-        .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], RED.stroke_width(1)));
+    for (n, f) in s.curves.iter().enumerate() {
+        let curve = (0..=200).map(|i| {
+            let x = -1.0 + 0.01 * i as f64;
+            (x, f(x))
+        });
+        let series = chart.draw_series(LineSeries::new(curve, RED.stroke_width(1)))?;
+        if n == 0 {
+            series
+                .label(s.curve_label)
+                .legend(|(x, y)| PathElement::new([(x, y), (x + 18, y)], RED.stroke_width(1)));
+        }
+    }
     chart
         .configure_series_labels()
         .position(SeriesLabelPosition::UpperMiddle)
@@ -158,7 +166,7 @@ where
         bar.draw(&Text::new(format!("1e{k}"), (x1 + 7, py), label.clone()))?;
     }
     let caption = ("sans-serif", 15).into_font().color(&BLACK);
-    bar.draw(&Text::new("ΔE", (x0, top - 22), caption))?;
+    bar.draw(&Text::new("E − min", (x0, top - 22), caption))?;
     root.present()?;
     Ok(())
 }

@@ -270,6 +270,9 @@ fn modules_init_and_io() {
     let l = line!() + 1;
     let s = panics(|| init::fan_in::<f64>(&mut rng, [1 << 40, 1 << 24], 3));
     check(&s, file!(), l, "uniform", &["1099511627776"]);
+    let l = line!() + 1;
+    let s = panics(|| init::tanh_spread::<f64>(&mut rng, [1 << 40, 1 << 24], [2]));
+    check(&s, file!(), l, "uniform", &["1099511627776"]);
 
     let missing = std::env::temp_dir().join("wengert-cover-no-such-dir/w.safetensors");
     let l = line!() + 1;

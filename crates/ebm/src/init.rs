@@ -67,3 +67,43 @@ pub fn normal(rng: &mut Rng) -> f64 {
     let u2: f64 = rng.gen::<f64>();
     (-2.0 * u1.ln()).sqrt() * (std::f64::consts::TAU * u2).cos()
 }
+
+/// Weights uniform in ±2 and biases uniform in ±1.5 for a tanh layer whose inputs are scalars
+/// in about `[−1, 1]`: the units' centres `−b/w` spread over the inputs' range, so each
+/// starts as a different, non-odd function of its input.
+///
+/// The fan-in default ([`fan_in`] weights, zero biases) makes every unit an odd function
+/// centred at 0. On the tutorial's `Y = X²` matcher (architecture B, `E = ½‖G1(X) −
+/// G2(Y)‖²`) trained with the square-square loss, that start stalls at a flat energy
+/// `E ≡ m/2` (a collapse of its own: the loss `m²/2` is a stationary point where `G1` and
+/// `G2` stay near-constant); with this spread the same training learns `X²` for every seed
+/// tried (`examples/ebm_demos`, seeds 1–4 and 7). Use it for the first (input) layer only;
+/// later layers keep [`fan_in`].
+///
+/// # Panics
+/// As [`uniform`] (a shape whose elements overflow `usize`).
+///
+/// ```
+/// use wengert_ebm::init;
+/// let (w, b) = init::tanh_spread::<f64>(&mut init::rng(3), [12, 1], [12]);
+/// assert_eq!((w.shape().dims(), b.shape().dims()), (&[12, 1][..], &[12][..]));
+/// assert!(w.data().iter().all(|v| v.abs() <= 2.0));
+/// assert!(b.data().iter().all(|v| v.abs() <= 1.5));
+/// // not all centred at 0: some bias is far from it
+/// assert!(b.data().iter().any(|v| v.abs() > 0.5));
+/// ```
+#[track_caller]
+pub fn tanh_spread<T: Real>(
+    rng: &mut Rng,
+    w_shape: impl Into<Shape>,
+    b_shape: impl Into<Shape>,
+) -> (Tensor<T>, Tensor<T>) {
+    let w = uniform(rng, w_shape, -TANH_SPREAD_W, TANH_SPREAD_W);
+    let b = uniform(rng, b_shape, -TANH_SPREAD_B, TANH_SPREAD_B);
+    (w, b)
+}
+
+/// The weight half-range of [`tanh_spread`].
+pub const TANH_SPREAD_W: f64 = 2.0;
+/// The bias half-range of [`tanh_spread`].
+pub const TANH_SPREAD_B: f64 = 1.5;
