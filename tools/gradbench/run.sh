@@ -113,10 +113,11 @@ for ev in $EVALS; do
   [ "$ev" = hello ] || args="$args --min-runs $MIN_RUNS --min-seconds $MIN_SECONDS"
   for tool in $TOOLS; do
     has_eval "$tool" "$ev" || continue
-    echo "== $ev on $tool ($(date -u +%H:%M:%S))" >&2
+    echo "== $ev on $tool ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$LOGS/load.txt" >&2
     "$VENV/bin/python" "$SCRIPTS/harness.py" \
       --eval "$VENV/bin/python -m gradbench.evals.$ev.run $args" \
       --tool "$(tool_cmd "$tool")" --log "$LOGS/$ev-$tool.jsonl" || echo "   ($ev on $tool: invalid outputs or a failure, see the log)" >&2
   done
+  echo "   $ev done ($(date -u +%H:%M:%S), load $(cut -d' ' -f1-3 /proc/loadavg))" | tee -a "$LOGS/load.txt" >&2
 done
 "$VENV/bin/python" "$SCRIPTS/table.py" "$LOGS" "$EVALS" | tee "$WORK/table.md"
