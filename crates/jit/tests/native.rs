@@ -175,9 +175,12 @@ fn inst(k: u8, a: Val, b: Val) -> Inst<f64> {
     }
 }
 
+/// A segment: its instructions as `(op, operand a, operand b)` codes, and its repeat count.
+type Segment = (Vec<(u8, u8, u8)>, u8);
+
 /// A program of straight code and planted loops (bodies reading the same or the previous
 /// repetition, invariants and fresh inputs); every value is an output.
-fn build(segs: &[(Vec<(u8, u8, u8)>, u8)], inputs: u32) -> Program<f64> {
+fn build(segs: &[Segment], inputs: u32) -> Program<f64> {
     let mut p = Program::new(0);
     for k in 0..inputs {
         p.push(Inst::Input(k));
