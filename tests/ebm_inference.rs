@@ -2,7 +2,10 @@
 //! `examples/ebm_demos` (architecture B, trained here on a smaller budget, saved as
 //! safetensors and loaded back into differently initialised nets), default inference
 //! (`infer::minimize`, Armijo descent) from 63 random starts lands within 0.05 of the argmin
-//! over a grid of Y in at least 95% of the starts; so does L-BFGS.
+//! over a grid of Y in at least 95% of the starts. Default inference is the default method on
+//! the answer domain (a box): `MinimizeOptions::default()` with no box reaches the same
+//! 95% on demo 3 but not on demo 4, whose energy is lower far outside the domain (asserted:
+//! every such miss is outside, none a failure to converge inside); so does L-BFGS.
 #[allow(dead_code)]
 #[path = "../examples/ebm_demos/model.rs"]
 mod model;
@@ -107,6 +110,23 @@ fn default_inference_finds_the_grid_argmin_on_demos_3_and_4() {
     ] {
         let (arch, store) = trained(loss, name);
         let (armijo, _) = hit_rate(&arch, &store, default);
+        // MinimizeOptions::default() itself (Armijo, no box): on demo 3 it finds the valley;
+        // on demo 4 (measured: 0.68) its misses converge (|∇E| < 1e-6) far outside the domain
+        // (|Y| ≈ 110–130), where the NLL-trained energy is lower than in the valley. Summing the
+        // NLL over a wider grid or over far tail answers (to Y = −8 … 9) did not fix that
+        // (0.70, 0.76): the tail of G2 is not where the grid's answers are.
+        let (plain, plain_inside) = hit_rate(&arch, &store, MinimizeOptions::default());
+        eprintln!("{name}: MinimizeOptions::default() (no box) {plain:.3}");
+        assert_eq!(
+            plain_inside, 0,
+            "{name}: unbounded Armijo missed inside the domain"
+        );
+        if name == "demo3" {
+            assert!(
+                plain >= 0.95,
+                "{name}: MinimizeOptions::default() hit {plain}"
+            );
+        }
         let (quasi, inside) = hit_rate(&arch, &store, lbfgs);
         eprintln!("{name}: Armijo on the box {armijo:.3}, unbounded L-BFGS {quasi:.3}");
         assert!(armijo >= 0.95, "{name}: Armijo descent hit {armijo}");
