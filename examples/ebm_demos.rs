@@ -25,6 +25,8 @@
 //! ```
 //! Defaults: seed 7 (the nets' initial weights and the minibatch order), weight decay 1e-3,
 //! 1500 epochs, every demo, `out/ebm_demos`.
+#[path = "ebm_demos/cli.rs"]
+mod cli;
 #[path = "ebm_demos/model.rs"]
 mod model;
 #[path = "ebm_demos/plot.rs"]
@@ -32,10 +34,10 @@ mod plot;
 #[path = "ebm_demos/train.rs"]
 mod train;
 
+use cli::{options, Options};
 use indicatif::{ProgressBar, ProgressStyle};
 use model::Arch;
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::time::Instant;
 use train::{Loss, Setup};
 use wengert::ebm::{infer, init, io, train::Sgd};
@@ -229,56 +231,6 @@ fn progress_bar(epochs: usize) -> Result<ProgressBar, Box<dyn std::error::Error>
         "{prefix:10} {bar:30} epoch {pos}/{len}  {msg}  [{elapsed}]",
     )?);
     Ok(bar)
-}
-
-/// The command-line options.
-struct Options {
-    seed: u64,
-    weight_decay: f64,
-    epochs: usize,
-    demo: Option<usize>,
-    out: PathBuf,
-}
-
-const USAGE: &str =
-    "usage: ebm_demos [--seed S] [--weight-decay L] [--epochs N] [--demo 1-5] [--out FOLDER]";
-
-fn options() -> Result<Options, String> {
-    let mut o = Options {
-        seed: 7,
-        weight_decay: 1e-3,
-        epochs: 1500,
-        demo: None,
-        out: "out/ebm_demos".into(),
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(flag) = args.next() {
-        if flag == "--help" || flag == "-h" {
-            return Err(USAGE.into());
-        }
-        let value = args
-            .next()
-            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
-        let bad = |e: &dyn std::fmt::Display| format!("{flag} {value}: {e}\n{USAGE}");
-        match flag.as_str() {
-            "--seed" => o.seed = value.parse().map_err(|e| bad(&e))?,
-            "--weight-decay" => o.weight_decay = value.parse().map_err(|e| bad(&e))?,
-            "--epochs" => o.epochs = value.parse().map_err(|e| bad(&e))?,
-            "--out" => o.out = value.into(),
-            "--demo" => match value.parse() {
-                Ok(n @ 1..=5) => o.demo = Some(n),
-                Ok(_) => return Err(bad(&"not a demo (1 to 5)")),
-                Err(e) => return Err(bad(&e)),
-            },
-            _ => return Err(format!("unknown option {flag}\n{USAGE}")),
-        }
-    }
-    if !(o.weight_decay >= 0.0 && o.weight_decay.is_finite()) || o.epochs < 2 {
-        return Err(format!(
-            "need a weight decay >= 0 and at least 2 epochs\n{USAGE}"
-        ));
-    }
-    Ok(o)
 }
 
 /// Trains demo `d` with weight decay `wd`; returns the trained weights, the final training

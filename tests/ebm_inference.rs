@@ -2,7 +2,10 @@
 //! `examples/ebm_demos` (architecture B, trained here on a smaller budget, saved as
 //! safetensors and loaded back into differently initialised nets), default inference
 //! (`infer::minimize`, Armijo descent) from 63 random starts lands within 0.05 of the argmin
-//! over a grid of Y in at least 95% of the starts; so does L-BFGS.
+//! over a grid of Y in at least 95% of the starts. Default inference is the default method on
+//! the answer domain (a box): `MinimizeOptions::default()` with no box reaches the same
+//! 95% on demo 3 but not on demo 4, whose energy is lower far outside the domain (asserted:
+//! every such miss is outside, none a failure to converge inside); so does L-BFGS.
 #[allow(dead_code)]
 #[path = "../examples/ebm_demos/model.rs"]
 mod model;
@@ -107,6 +110,23 @@ fn default_inference_finds_the_grid_argmin_on_demos_3_and_4() {
     ] {
         let (arch, store) = trained(loss, name);
         let (armijo, _) = hit_rate(&arch, &store, default);
+        // MinimizeOptions::default() itself (Armijo, no box): on demo 3 it finds the valley;
+        // on demo 4 (measured: 0.68) its misses converge (|∇E| < 1e-6) far outside the domain
+        // (|Y| ≈ 110–130), where the NLL-trained energy is lower than in the valley. Summing the
+        // NLL over a wider grid or over far tail answers (to Y = −8 … 9) did not fix that
+        // (0.70, 0.76): the tail of G2 is not where the grid's answers are.
+        let (plain, plain_inside) = hit_rate(&arch, &store, MinimizeOptions::default());
+        eprintln!("{name}: MinimizeOptions::default() (no box) {plain:.3}");
+        assert_eq!(
+            plain_inside, 0,
+            "{name}: unbounded Armijo missed inside the domain"
+        );
+        if name == "demo3" {
+            assert!(
+                plain >= 0.95,
+                "{name}: MinimizeOptions::default() hit {plain}"
+            );
+        }
         let (quasi, inside) = hit_rate(&arch, &store, lbfgs);
         eprintln!("{name}: Armijo on the box {armijo:.3}, unbounded L-BFGS {quasi:.3}");
         assert!(armijo >= 0.95, "{name}: Armijo descent hit {armijo}");
@@ -116,5 +136,56 @@ fn default_inference_finds_the_grid_argmin_on_demos_3_and_4() {
         if name == "demo3" {
             assert!(quasi >= 0.95, "{name}: L-BFGS hit {quasi}");
         }
+    }
+}
+
+/// Demo 5, the eye: with two correct answers per X (`Y = ±0.6(1 − X²)`, alternate samples),
+/// architecture B trained with the NLL (small budget) has two valleys: at every held-out X
+/// in [−0.6, 0.6] (answers at least 0.77 apart; the small training set is thin near ±1), each answer's energy is below that of every answer
+/// of the grid farther than 0.1 from both (positive contrast), and `Y = 0`, between the
+/// valleys, is higher than both.
+#[test]
+fn the_eye_has_two_valleys() {
+    let lid = |x: f64| 0.6 * (1.0 - x * x);
+    // the example's 200 samples (40 leave the lids too thin for two valleys in 300 epochs)
+    let xs = init::uniform::<f64>(&mut init::rng(2006), [200], -1.0, 1.0);
+    let data: Vec<(f64, f64)> = xs
+        .data()
+        .iter()
+        .enumerate()
+        .map(|(i, &x)| (x, if i % 2 == 0 { lid(x) } else { -lid(x) }))
+        .collect();
+    let grid = linspace(-0.8, 0.8, 65);
+    let mut store = ParamStore::new();
+    let arch = Arch::b(&mut store, 7);
+    let setup = Setup {
+        loss: Loss::Nll { beta: 10.0 },
+        data: &data,
+        grid: &grid,
+        sgd: Sgd::new(0.03).with_momentum(0.9).with_weight_decay(1e-3),
+        epochs: epochs(),
+        batch: 20,
+        radii: [0.2, 0.1],
+    };
+    let (store, _) = train::train(&arch, store, &setup, 8, &ProgressBar::hidden());
+    let ys = linspace(-0.8, 0.8, 161);
+    let x_eval: Vec<f64> = (0..13).map(|i| -0.6 + 0.1 * i as f64).collect();
+    let surface = arch.surface(&store, &x_eval, &ys);
+    for (i, &x) in x_eval.iter().enumerate() {
+        let row = &surface[i * ys.len()..(i + 1) * ys.len()];
+        let (up, down) = (
+            arch.energy(&store, x, lid(x)),
+            arch.energy(&store, x, -lid(x)),
+        );
+        let outside = ys
+            .iter()
+            .zip(row)
+            .filter(|(&y, _)| (y - lid(x)).abs() > 0.1 && (y + lid(x)).abs() > 0.1)
+            .fold(f64::INFINITY, |m, (_, &e)| m.min(e));
+        let middle = arch.energy(&store, x, 0.0);
+        assert!(
+            up < outside && down < outside && up < middle && down < middle,
+            "x {x}: E(+) {up}, E(−) {down}, lowest outside {outside}, E(0) {middle}"
+        );
     }
 }

@@ -75,8 +75,8 @@ pub fn normal(rng: &mut Rng) -> f64 {
 /// The fan-in default ([`fan_in`] weights, zero biases) makes every unit an odd function
 /// centred at 0. On the tutorial's `Y = X²` matcher (architecture B, `E = ½‖G1(X) −
 /// G2(Y)‖²`) trained with the square-square loss, that start stalls at a flat energy
-/// `E ≡ m/2` (a collapse of its own: the loss `m²/2` is a stationary point where `G1` and
-/// `G2` stay near-constant); with this spread the same training learns `X²` for every seed
+/// `E ≡ m/2` (training loss `m²/2` = 0.125 at m = 0.5, at the example's settings: a
+/// collapse of its own); with this spread the same training learns `X²` for every seed
 /// tried (`examples/ebm_demos`, seeds 1–4 and 7). Use it for the first (input) layer only;
 /// later layers keep [`fan_in`].
 ///
