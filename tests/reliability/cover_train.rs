@@ -1,0 +1,33 @@
+//! Bad input for the training optimizers beyond SGD and gradient clipping: each message
+//! names the operation, the offending values and the caller's line (`coverage.rs` checks that
+//! none is missing).
+use super::{check, err, panics};
+use wengert::ebm::train::{clip_grad_norm, clip_grad_value, Adam, AdamState};
+use wengert::prelude::*;
+
+#[test]
+fn adam_refuses_bad_settings_and_mismatched_gradients() {
+    let mut store = ParamStore::<f64>::new();
+    store.insert("w", Tensor::new([1], vec![1.0]));
+    let mut st = AdamState::new();
+    let l = line!() + 1;
+    let s = err(Adam::new(0.0).validate());
+    check(&s, file!(), l, "adam", &["learning rate 0"]);
+    let l = line!() + 1;
+    let s = err(Adam::adamw(0.1, -1.0).try_step(&mut store, &[vec![1.0]], &mut st));
+    check(&s, file!(), l, "adamw", &["weight decay -1"]);
+    let l = line!() + 1;
+    let s = panics(|| Adam::new(0.1).step(&mut store, &[vec![1.0, 2.0]], &mut st));
+    check(&s, file!(), l, "adam step", &["[1]", "[2]"]);
+}
+
+#[test]
+fn clipping_refuses_a_non_positive_limit() {
+    let mut g = vec![vec![1.0_f64]];
+    let l = line!() + 1;
+    let s = panics(|| clip_grad_norm(&mut g, 0.0));
+    check(&s, file!(), l, "clip_grad_norm", &["max_norm = 0"]);
+    let l = line!() + 1;
+    let s = panics(|| clip_grad_value(&mut g, f64::NAN));
+    check(&s, file!(), l, "clip_grad_value", &["NaN"]);
+}
