@@ -31,3 +31,18 @@ fn clipping_refuses_a_non_positive_limit() {
     let s = panics(|| clip_grad_value(&mut g, f64::NAN));
     check(&s, file!(), l, "clip_grad_value", &["NaN"]);
 }
+
+#[test]
+fn schedules_refuse_bad_settings() {
+    use wengert::ebm::train::{Decay, Schedule};
+    let s = Schedule {
+        decay: Decay::Exponential { gamma: 2.0 },
+        warmup: 0,
+    };
+    let l = line!() + 1;
+    let m = err(s.validate());
+    check(&m, file!(), l, "schedule", &["gamma = 2"]);
+    let l = line!() + 1;
+    let m = panics(|| s.factor(3));
+    check(&m, file!(), l, "schedule", &["gamma = 2"]);
+}

@@ -19,9 +19,11 @@
 //! ```
 mod adam;
 mod progress;
+mod schedule;
 mod sgd;
 
 pub use adam::{clip_grad_norm, clip_grad_value, Adam, AdamState};
+pub use schedule::{Decay, Schedule};
 pub use sgd::{Sgd, Velocity};
 
 use crate::energy::LabelEnergy;
