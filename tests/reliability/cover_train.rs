@@ -46,3 +46,21 @@ fn schedules_refuse_bad_settings() {
     let m = panics(|| s.factor(3));
     check(&m, file!(), l, "schedule", &["gamma = 2"]);
 }
+
+#[test]
+fn free_energy_over_z_refuses_an_empty_set_and_a_bad_beta() {
+    use wengert::ebm::energy::latent_from_fn;
+    use wengert::ebm::infer::{free_energy_over_z, try_free_energy_over_z};
+    let e = latent_from_fn(|_p, _x, y, z| (y - z).sum_all());
+    let store = ParamStore::<f64>::new();
+    let tape = Tape::new();
+    let p = store.bind(&tape);
+    let (x, y) = (tape.constant(0.0), tape.var(1.0));
+    let l = line!() + 1;
+    let s = err(try_free_energy_over_z(&e, &p, x, y, &[], 1.0));
+    check(&s, file!(), l, "free_energy_over_z", &["empty"]);
+    let zs = [Tensor::scalar(0.0)];
+    let l = line!() + 1;
+    let s = panics(|| free_energy_over_z(&e, &p, x, y, &zs, -2.0));
+    check(&s, file!(), l, "free_energy_over_z", &["beta = -2"]);
+}
