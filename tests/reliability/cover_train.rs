@@ -64,3 +64,19 @@ fn free_energy_over_z_refuses_an_empty_set_and_a_bad_beta() {
     let s = panics(|| free_energy_over_z(&e, &p, x, y, &zs, -2.0));
     check(&s, file!(), l, "free_energy_over_z", &["beta = -2"]);
 }
+
+#[test]
+fn batch_losses_check_shapes_labels_and_constants() {
+    use wengert::ebm::loss::{batch, try_batch, Loss};
+    let tape = Tape::<f64>::new();
+    let e = tape.tensor([2, 3], vec![0.0; 6]);
+    let l = line!() + 1;
+    let s = err(try_batch(e, &[0], Loss::Log));
+    check(&s, file!(), l, "batch loss", &["[2, 3]", "B = 1"]);
+    let l = line!() + 1;
+    let s = panics(|| batch(e, &[0, 3], Loss::Hinge(1.0)));
+    check(&s, file!(), l, "batch loss", &["3"]);
+    let l = line!() + 1;
+    let s = err(try_batch(e, &[0, 1], Loss::Nll(0.0)));
+    check(&s, file!(), l, "batch loss", &["β"]);
+}
