@@ -80,3 +80,18 @@ fn batch_losses_check_shapes_labels_and_constants() {
     let s = err(try_batch(e, &[0, 1], Loss::Nll(0.0)));
     check(&s, file!(), l, "batch loss", &["β"]);
 }
+
+#[test]
+fn time_delay_refuses_a_short_or_misshaped_sequence() {
+    use wengert::ebm::{init, module::TimeDelay};
+    let mut store = ParamStore::<f64>::new();
+    let td = TimeDelay::new(&mut store, "td", 2, 1, 3, &mut init::rng(0));
+    let tape = Tape::new();
+    let p = store.bind(&tape);
+    let l = line!() + 1;
+    let s = err(td.try_forward(&p, tape.constant_tensor([2, 2], vec![0.0; 4])));
+    check(&s, file!(), l, "TimeDelay::forward", &["[2, 2]", "k = 3"]);
+    let l = line!() + 1;
+    let s = panics(|| TimeDelay::new(&mut store, "z", 1, 1, 0, &mut init::rng(0)));
+    check(&s, file!(), l, "TimeDelay::new", &["got 0"]);
+}
