@@ -21,6 +21,8 @@ mod cover_more;
 mod cover_ops;
 #[path = "reliability/cover_tape.rs"]
 mod cover_tape;
+#[path = "reliability/cover_train.rs"]
+mod cover_train;
 #[path = "reliability/coverage.rs"]
 mod coverage;
 

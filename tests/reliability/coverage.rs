@@ -14,6 +14,7 @@ fn every_fallible_public_function_has_a_bad_input_case() {
         "cover_ops.rs",
         "cover_ebm.rs",
         "cover_more.rs",
+        "cover_train.rs",
     ] {
         cover += &std::fs::read_to_string(root.join("tests/reliability").join(f)).unwrap();
     }

@@ -65,6 +65,75 @@ pub fn try_min_over_z<'t, T: Real>(
     Ok((k, stack(&es, Axis(0)).min()))
 }
 
+/// The free energy over a discrete latent set, a graph expression usable in losses:
+/// `F_β(W, Y, X) = −(1/β) log Σ_z exp(−β E(W, Y, z, X))` (the tutorial's marginalization of
+/// `Z`). Its gradient is the Gibbs-weighted mean of the energies' gradients,
+/// `∂F/∂θ = Σ_z P(z) ∂E(z)/∂θ` with `P = softmax(−β E)`; as β → ∞ it tends to
+/// [`min_over_z`] (from below: `min − log|Z|/β ≤ F ≤ min`). Computed stably (logsumexp).
+///
+/// # Panics
+/// As [`try_free_energy_over_z`] errors.
+///
+/// ```
+/// use wengert_ebm::{energy::latent_from_fn, infer};
+/// use wengert_tape::{ParamStore, Tape, Tensor};
+/// // E(z) = (y − z)² at y = 1 over z ∈ {0, 2}: both energies 1, so F = 1 − log 2 at β = 1.
+/// let e = latent_from_fn(|_p, _x, y, z| { let d = y - z; (d * d).sum_all() });
+/// let zs: Vec<_> = [0.0, 2.0].iter().map(|&z| Tensor::scalar(z)).collect();
+/// let store = ParamStore::<f64>::new();
+/// let tape = Tape::new();
+/// let y = tape.var(1.0);
+/// let f = infer::free_energy_over_z(&e, &store.bind(&tape), tape.constant(0.0), y, &zs, 1.0);
+/// assert!((f.value() - (1.0 - 2f64.ln())).abs() < 1e-12);
+/// // ∂F/∂y = ½·2(y − 0) + ½·2(y − 2) = 0
+/// assert!(tape.backward(f).wrt(y)[0].abs() < 1e-12);
+/// ```
+#[track_caller]
+pub fn free_energy_over_z<'t, T: Real>(
+    model: &impl LatentEnergy<T>,
+    p: &Bound<'t, '_, T>,
+    x: Var<'t, T>,
+    y: Var<'t, T>,
+    zs: &[Tensor<T>],
+    beta: T,
+) -> Var<'t, T> {
+    try_free_energy_over_z(model, p, x, y, zs, beta).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`free_energy_over_z`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`ErrorKind::InvalidArgument`] for an empty set or β not finite and > 0.
+#[track_caller]
+pub fn try_free_energy_over_z<'t, T: Real>(
+    model: &impl LatentEnergy<T>,
+    p: &Bound<'t, '_, T>,
+    x: Var<'t, T>,
+    y: Var<'t, T>,
+    zs: &[Tensor<T>],
+    beta: T,
+) -> Result<Var<'t, T>, Error> {
+    // A closure does not inherit `#[track_caller]`: take the caller's line out here.
+    let loc = std::panic::Location::caller();
+    let bad = |reason: String| {
+        let op = "infer::free_energy_over_z";
+        Err(Error::new(ErrorKind::InvalidArgument { op, reason }).at(loc))
+    };
+    if zs.is_empty() {
+        return bad("the set of latent values is empty".into());
+    }
+    if !beta.is_finite() || beta <= T::zero() {
+        return bad(format!("beta = {beta} must be finite and > 0"));
+    }
+    let tape = x.tape();
+    let es: Vec<_> = zs
+        .iter()
+        .map(|z| model.energy_z(p, x, y, constant(tape, z)).sum_all())
+        .collect();
+    let lse = (stack(&es, Axis(0)) * (-beta)).logsumexp();
+    Ok(lse * (-T::one() / beta))
+}
+
 /// Gradient descent on a continuous latent `Z`: `Z ← Z − η ∂E(W, Y, Z, X)/∂Z` from `z0`,
 /// on a fresh tape. The returned [`Descent`]'s `y` field holds the `z*` found, and `energy`
 /// is `E(W, Y, z*, X) = Ě(W, Y, X)`.

@@ -24,7 +24,10 @@ mod latent;
 mod minimize;
 pub use gd::{descend, langevin, try_descend, try_langevin, Descent, GdOptions, LangevinOptions};
 pub use gibbs::{free_energy, gibbs, try_free_energy, try_gibbs};
-pub use latent::{descend_z, min_over_z, try_descend_z, try_descend_z_on, try_min_over_z};
+pub use latent::{
+    descend_z, free_energy_over_z, min_over_z, try_descend_z, try_descend_z_on,
+    try_free_energy_over_z, try_min_over_z,
+};
 pub use minimize::{
     minimize, minimize_z, try_minimize, try_minimize_z, Method, MinimizeOptions, Minimum,
 };

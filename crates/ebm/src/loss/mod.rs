@@ -41,6 +41,7 @@
 //! assert_eq!(g.wrt(e), &[1.0, -1.0, 0.0]); // push E(Yⁱ) down, E(Ȳ) up
 //! ```
 mod basic;
+mod batch;
 mod margin;
 mod offending;
 mod tutorial;
@@ -49,6 +50,7 @@ pub use basic::{
     energy, energy_pair, nll, nll_set, perceptron, perceptron_pair, try_energy, try_nll,
     try_nll_set, try_perceptron,
 };
+pub use batch::{batch, try_batch, Batch, Loss};
 pub use margin::{
     generalized_margin, generalized_margin_pair, hinge, hinge_pair, log_loss, log_loss_pair,
     square_exp, square_exp_pair, square_square, square_square_pair, try_generalized_margin,

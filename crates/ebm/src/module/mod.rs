@@ -30,6 +30,7 @@ mod rbf;
 mod sequential;
 mod soft;
 mod stacked;
+mod timedelay;
 pub use activation::{NnLayer, Sigmoid, Tanh};
 pub use basic::{branch, euclidean, plus, switch};
 pub use check::gradcheck_params;
@@ -39,6 +40,7 @@ pub use rbf::{Rbf, RbfNet};
 pub use sequential::Sequential;
 pub use soft::{LogSum, Softmax};
 pub use stacked::StackedExperts;
+pub use timedelay::TimeDelay;
 
 /// A parameterised function `X_out = F(W, X_in)` recorded on a tape.
 ///

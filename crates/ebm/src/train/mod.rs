@@ -17,9 +17,13 @@
 //! assert!(e[0] + 1.0 <= e[1].min(e[2]) + 1e-12); // the margin holds
 //! assert_eq!(*trainer.history().last().unwrap(), 0.0);
 //! ```
+mod adam;
 mod progress;
+mod schedule;
 mod sgd;
 
+pub use adam::{clip_grad_norm, clip_grad_value, Adam, AdamState};
+pub use schedule::{Decay, Schedule};
 pub use sgd::{Sgd, Velocity};
 
 use crate::energy::LabelEnergy;
