@@ -1,8 +1,8 @@
 //! Forward against reverse mode: the gradient of Rosenbrock and of
 //! `Σ sin x_i + Σ ln(exp(x_i x_{i+1}) + 1)` for n = 2 … 4096 by
 //!
-//! * wengert reverse (record on a reused tape + sweep), wengert replay (record once, then
-//!   `Replay::value_and_grad`), wengert forward (`forward::gradient`, n passes of `Dual`),
+//! * wengert reverse (record on a reused tape + sweep), wengert compiled (traced once, then
+//!   `wengert::jit::Compiled::value_and_grad`), wengert forward (`forward::gradient`, n passes of `Dual`),
 //!   wengert chunked (`forward::gradient_chunked::<8>`, ⌈n/8⌉ passes of `DualVec<f64, 8>`);
 //! * num-dual `Dual64` (n passes) and `DualSVec64<8>` (⌈n/8⌉ passes), input buffers reused;
 //! * the `reverse` crate; echidna (`echidna::grad`, its pooled thread-local tape).
@@ -15,9 +15,9 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
 use std::hint::black_box;
 use std::time::Duration;
+use wengert::jit::Compiled;
 use wengert::prelude::*;
 use wengert::tape::dual::{Dual, DualVec};
-use wengert::tape::replay::Replay;
 use wengert::tape::transforms::forward;
 
 #[macro_use]
@@ -68,12 +68,12 @@ fn run(c: &mut Criterion, f: &Fns) {
             })
         });
 
-        // wengert replay: recorded once, outside the timing.
-        let mut replay = Replay::record(&x, |_, v| tape_f(v));
-        replay.value_and_grad(&x, &mut g);
-        check("wengert replay", &g, &want);
-        group.bench_with_input(BenchmarkId::new("wengert_replay", n), &x, |b, x| {
-            b.iter(|| black_box(replay.value_and_grad(black_box(x), &mut g)))
+        // wengert compiled: traced and compiled once, outside the timing.
+        let compiled = Compiled::trace(&x, |_, v| tape_f(v)).expect("traces");
+        compiled.value_and_grad(&x, &mut g).expect("compiles");
+        check("wengert compiled", &g, &want);
+        group.bench_with_input(BenchmarkId::new("wengert_compiled", n), &x, |b, x| {
+            b.iter(|| black_box(compiled.value_and_grad(black_box(x), &mut g)))
         });
 
         if n <= FORWARD_MAX {

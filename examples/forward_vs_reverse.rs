@@ -3,8 +3,8 @@
 //!
 //! * forward mode: n passes of `Dual<f64>` (`forward::gradient`), and ⌈n/8⌉ passes of
 //!   `DualVec<f64, 8>` (`forward::gradient_chunked::<8>`);
-//! * reverse mode: recording on a reused tape and sweeping it, and replaying a recording
-//!   (`Replay::value_and_grad`),
+//! * reverse mode: recording on a reused tape and sweeping it, and a function compiled once
+//!   (`wengert::jit::Compiled::value_and_grad`),
 //!
 //! prints a table of the median times and draws the crossover chart (log-log, time against n,
 //! one line per method) into `out/crossover.svg` and `out/crossover.png`.
@@ -16,8 +16,8 @@ use plotters::prelude::*;
 use plotters::style::FontStyle;
 use std::hint::black_box;
 use std::time::{Duration, Instant};
+use wengert::jit::Compiled;
 use wengert::prelude::*;
-use wengert::tape::replay::Replay;
 use wengert::tape::transforms::forward;
 
 #[path = "../benches/common/mod.rs"]
@@ -32,7 +32,7 @@ const METHODS: [&str; 4] = [
     "forward (Dual, n passes)",
     "forward chunked (DualVec<8>)",
     "reverse (record + sweep)",
-    "reverse replay",
+    "reverse compiled (jit)",
 ];
 
 /// The median time of one call of `f`, over batches that each last at least ~2 ms.
@@ -131,11 +131,11 @@ fn measure(f: &Fun, sizes: &[usize]) -> Vec<[Option<Duration>; 4]> {
         reverse(&mut g);
         assert!(close(&g), "{}: reverse", f.name);
         row[2] = Some(time(|| reverse(&mut g)));
-        let mut replay = Replay::record(&x, |_, v| tape_f(v));
-        replay.value_and_grad(&x, &mut g);
-        assert!(close(&g), "{}: replay", f.name);
+        let compiled = Compiled::trace(&x, |_, v| tape_f(v)).expect("traces");
+        compiled.value_and_grad(&x, &mut g).expect("compiles");
+        assert!(close(&g), "{}: compiled", f.name);
         row[3] = Some(time(|| {
-            black_box(replay.value_and_grad(black_box(&x), &mut g));
+            black_box(compiled.value_and_grad(black_box(&x), &mut g)).ok();
         }));
         rows.push(row);
     }

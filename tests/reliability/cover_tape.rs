@@ -6,7 +6,6 @@ use wengert::prelude::*;
 use wengert::tape::dual::DualVec;
 use wengert::tape::gradcheck::{check_vjp, gradcheck, gradcheck_with, Options};
 use wengert::tape::op::Binary;
-use wengert::tape::replay::Replay;
 use wengert::tape::transforms::{self as tf, forward};
 use wengert::tape::{broadcast_shapes, try_filled};
 
@@ -200,19 +199,6 @@ fn transforms_and_checks() {
     let l = line!() + 1;
     let e = err(check_vjp(f, &x, 1, zero));
     check(&e, file!(), l, "check_vjp", &["0"]);
-
-    let mut r = Replay::record(&[1.0, 2.0], |_, v| v[0] * v[1]);
-    let l = line!() + 1;
-    let e = panics(|| r.value(&[1.0]));
-    check(&e, file!(), l, "replay", &["1", "2"]);
-    let l = line!() + 1;
-    let e = panics(|| r.value_and_grad(&[1.0, 2.0], &mut [0.0; 3]));
-    check(&e, file!(), l, "replay", &["3", "2"]);
-    let t = Tensor::new([2], vec![1.0, 2.0]);
-    let mut rt = Replay::record_tensors(&[t], |_, v| v[0].sum_all());
-    let l = line!() + 1;
-    let e = panics(|| rt.tensor_grad(&[Tensor::new([3], vec![1.0; 3])]));
-    check(&e, file!(), l, "replay", &["[3]", "[2]"]);
 }
 
 #[test]

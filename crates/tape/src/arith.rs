@@ -3,7 +3,7 @@
 //! Each rule sits beside its derivative: for `y = a ∘ b` the pair `(∂y/∂a, ∂y/∂b)`.
 use crate::dual::Dual;
 use crate::op::Binary;
-use crate::replay::Arith;
+use crate::trace::instr::Arith;
 use crate::trace::Prim;
 use crate::var::Param;
 use crate::{Error, Real, Var};

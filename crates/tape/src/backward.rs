@@ -385,21 +385,6 @@ fn sweep_fast<T: Real>(nodes: &[SNode<T>], adj: &mut [T], lo: usize, hi: usize) 
     finite
 }
 
-/// The sweep over a whole node list outside a tape (folded replay): the fast form (returning
-/// whether every adjoint was finite), or the exact one without anomaly checks.
-pub(crate) fn sweep_nodes<T: Real>(nodes: &[SNode<T>], adj: &mut [T], exact: bool) -> bool {
-    if !exact {
-        return sweep_fast(nodes, adj, 0, nodes.len());
-    }
-    for (i, n) in nodes.iter().enumerate().rev() {
-        let g = adj[i];
-        if !g.is_zero() {
-            exact_edges(adj, n, i, g);
-        }
-    }
-    true
-}
-
 /// Node `i`'s update, leaving out self-edges (the padding of one- and zero-operand nodes).
 fn exact_edges<T: Real>(adj: &mut [T], n: &SNode<T>, i: usize, g: T) {
     if n.a as usize != i {

@@ -1,8 +1,8 @@
 //! Leaves: the inputs and constants of a recording.
 use crate::id::NodeId;
-use crate::replay::Instr;
 use crate::shape::Shape;
 use crate::tape::{SNode, TKind, Tape};
+use crate::trace::instr::Instr;
 use crate::var::Var;
 use crate::Real;
 use smallvec::SmallVec;
@@ -104,8 +104,8 @@ impl<T: Real> Tape<T> {
     /// A constant tensor read from the caller's slice (a minibatch, a row of a dataset):
     /// no `Vec` per step, one copy into the tape's warm value arena.
     ///
-    /// The tape owns its values (a replay or a later sweep reads them after the caller's
-    /// borrow ends), so the one copy is the floor without a lifetime on `Tape` itself.
+    /// The tape owns its values (a later sweep reads them after the caller's borrow
+    /// ends), so the one copy is the floor without a lifetime on `Tape` itself.
     ///
     /// # Panics
     /// As [`Tape::constant_tensor`].

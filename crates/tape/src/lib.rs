@@ -47,7 +47,6 @@ pub mod op;
 mod params;
 mod real;
 mod record;
-pub mod replay;
 mod shape;
 mod sum;
 mod tape;

@@ -1,6 +1,6 @@
 //! Giving a tape's memory back, and measuring it.
-use crate::replay::Instr;
 use crate::tape::{SNode, TNode, Tape};
+use crate::trace::instr::Instr;
 use crate::Real;
 use std::panic::Location;
 

@@ -21,10 +21,9 @@ pub struct TensorRef<'a, T> {
 
 /// A tensor primitive: its forward computation and its vector-Jacobian product.
 ///
-/// The tape calls [`Op::forward`] once when the op is recorded (and again on every
-/// [replay](crate::replay)), and [`Op::vjp`] once per input that needs a gradient during the
-/// backward sweep. An op that keeps state for its backward (an argmax, a saved softmax) sets
-/// it in `forward`. A zero-sized op struct costs no allocation when it is boxed onto the tape.
+/// The tape calls [`Op::forward`] once when the op is recorded, and [`Op::vjp`] once per
+/// input that needs a gradient during the backward sweep. An op that keeps state for its
+/// backward (an argmax, a saved softmax) sets it in `forward`. A zero-sized op struct costs no allocation when it is boxed onto the tape.
 ///
 /// A complete custom op, `cube(x) = x³` elementwise, with `d cube / dx = 3x²`:
 ///

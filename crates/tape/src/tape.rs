@@ -1,7 +1,7 @@
 use crate::id::NodeId;
 use crate::op::Op;
-use crate::replay::Instr;
 use crate::shape::Shape;
+use crate::trace::instr::Instr;
 use crate::Real;
 use smallvec::SmallVec;
 use std::cell::{Cell, RefCell};
@@ -27,7 +27,7 @@ use std::panic::Location;
 pub struct Tape<T: Real> {
     pub(crate) inner: RefCell<Inner<T>>,
     /// Whether one-operand operations fold into their operand's `Var` instead of recording
-    /// a node (see [`Var`](crate::Var)): true unless replay or anomaly mode is on, i.e. unless
+    /// a node (see [`Var`](crate::Var)): true unless tracing or anomaly mode is on, i.e. unless
     /// `program` or `debug` is set, which need every node and its hook. The recording fast
     /// path's one test, outside the `RefCell` so that it is read without a borrow.
     pub(crate) fold: Cell<bool>,
@@ -39,7 +39,7 @@ pub(crate) struct Inner<T: Real> {
     pub tnodes: Vec<TNode<T>>,
     /// All tensor values, each node a contiguous range.
     pub tvals: Vec<T>,
-    /// Replay instructions, one per scalar node, when recording for replay.
+    /// Trace instructions, one per scalar node, while tracing (`crate::trace`).
     pub program: Option<Vec<Instr<T>>>,
     /// Per scalar node: name, source line and value, in anomaly mode.
     pub debug: Option<Vec<(&'static str, &'static Location<'static>, T)>>,
@@ -243,12 +243,12 @@ impl<T: Real> Tape<T> {
         }
         // A value is folded only while the hooks are off, so no instruction is ever built.
         self.push1(id, w, v.value(), "retain_grad", || {
-            unreachable!("a folded value exists only with replay and anomaly mode off")
+            unreachable!("a folded value exists only with tracing and anomaly mode off")
         })
     }
 
     /// The id, ownership and weight of a one-operand result `y` with `d(y) = w · d(a)`:
-    /// folded into `a` (no node), or, when replay or anomaly mode is on, a node of its own.
+    /// folded into `a` (no node), or, when tracing or anomaly mode is on, a node of its own.
     #[inline(always)]
     #[track_caller]
     pub(crate) fn unary_parts(
@@ -344,12 +344,12 @@ fn busy() -> ! {
 }
 
 impl<T: Real> Inner<T> {
-    /// Whether replay or anomaly mode keeps per-node information (then `Tape::fold` is off).
+    /// Whether tracing or anomaly mode keeps per-node information (then `Tape::fold` is off).
     pub(crate) fn hooked(&self) -> bool {
         self.program.is_some() || self.debug.is_some()
     }
 
-    /// Keeps the replay instruction and the anomaly information of the node just pushed.
+    /// Keeps the trace instruction and the anomaly information of the node just pushed.
     #[cold]
     #[track_caller]
     pub(crate) fn hook(&mut self, instr: Instr<T>, name: &'static str, val: T) {

@@ -257,7 +257,7 @@ proptest! {
 }
 
 /// A long chain (thousands of nodes, past any initial capacity) recorded twice on a reused
-/// tape and replayed gives the product of the partials.
+/// tape gives the product of the partials.
 #[test]
 fn long_graphs_overflow_then_fit() {
     fn chain<'t>(x: wengert_tape::Var<'t, f64>, n: usize) -> wengert_tape::Var<'t, f64> {
@@ -275,9 +275,4 @@ fn long_graphs_overflow_then_fit() {
         assert_eq!(tape.scalar_len(), n + 2);
         tape.clear();
     }
-    let mut f = wengert_tape::replay::Replay::record(&[1.0], |_, v| chain(v[0], n));
-    let mut g = [0.0];
-    let v = f.value_and_grad(&[2.0], &mut g);
-    assert_relative_eq!(v, 2.0 * want, max_relative = 1e-12);
-    assert_relative_eq!(g[0], want, max_relative = 1e-12);
 }

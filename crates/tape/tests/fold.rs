@@ -1,12 +1,11 @@
 //! Folding one-operand operations into the `Var` (`d(v) = w · d(node)`): what records a node
 //! and what does not, the gradients it gives against hand-derived values, `retain_grad`, the
-//! panic for a folded intermediate, one node per operation under anomaly mode and replay, and
+//! panic for a folded intermediate, one node per operation under anomaly mode and tracing, and
 //! folded against unfolded recordings of random expressions.
 use approx::assert_relative_eq;
 use proptest::prelude::*;
 use std::cell::Cell;
 use wengert_tape::dual::Dual;
-use wengert_tape::replay::Replay;
 use wengert_tape::transforms::hvp;
 use wengert_tape::{Real, Tape, Var};
 
@@ -151,7 +150,7 @@ fn seven_ops<'t>(x: Var<'t, f64>, z: Var<'t, f64>) -> Var<'t, f64> {
 }
 
 #[test]
-fn anomaly_mode_and_replay_record_one_node_per_op() {
+fn anomaly_mode_and_tracing_record_one_node_per_op() {
     let mut tape = Tape::<f64>::new();
     let grad = |tape: &Tape<f64>| {
         let (x, z) = (tape.var(0.5), tape.var(2.0));
@@ -169,16 +168,13 @@ fn anomaly_mode_and_replay_record_one_node_per_op() {
     assert_eq!(grad(&tape).0, 4);
 
     let n = Cell::new(0);
-    let mut f = Replay::record(&[0.5, 2.0], |t, v| {
+    let t = wengert_tape::trace::trace(&[0.5, 2.0], |t, v| {
         let y = seven_ops(v[0], v[1]);
         n.set(t.scalar_len());
         y
-    });
-    assert_eq!(n.get(), 2 + 7);
-    let mut g = [0.0; 2];
-    f.value_and_grad(&[0.5, 2.0], &mut g);
-    assert_relative_eq!(g[0], folded.1, max_relative = 1e-15);
-    assert_eq!(g[1], folded.2);
+    })
+    .unwrap();
+    assert_eq!((n.get(), t.nodes.len()), (2 + 7, 2 + 7));
 }
 
 #[test]

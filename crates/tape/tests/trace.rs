@@ -1,8 +1,8 @@
 //! The trace export: nodes per operation, guards from comparisons, the branch-free select
-//! (on the tape, in replay and in a trace), and what cannot be traced.
+//! (on the tape and in a trace; its compiled evaluation at new inputs is tested in
+//! wengert-jit, `tests/record_once.rs`), and what cannot be traced.
 mod common;
 use common::Sin;
-use wengert_tape::replay::Replay;
 use wengert_tape::trace::{self, Cmp, Node, Prim, Src};
 use wengert_tape::{ErrorKind, Tape, Var};
 
@@ -57,33 +57,6 @@ fn select_is_the_picked_value_with_its_gradient() {
     let m = x.select_cmp(Cmp::Gt, y, x, y) * 2.0;
     let g = tape.backward(m);
     assert_eq!((m.value(), g[x], g[y]), (10.0, 0.0, 2.0));
-}
-
-#[test]
-fn select_decides_anew_on_replay() {
-    // f(x, y) = (x > y ? x·y : x + y) + sin x
-    let mut f = Replay::record(&[3.0, 1.0], |_, v| {
-        v[0].select_cmp(Cmp::Gt, v[1], v[0] * v[1], v[0] + v[1]) + v[0].map::<Sin>()
-    });
-    let mut g = [0.0; 2];
-    let val = f.value_and_grad(&[1.0, 3.0], &mut g);
-    assert_eq!(val, 4.0 + 1f64.sin());
-    assert_eq!(g, [1.0 + 1f64.cos(), 1.0]); // the other branch: d(x + y) + cos x
-    let val = f.value_and_grad(&[2.0, 1.0], &mut g);
-    assert_eq!((val, g), (2.0 + 2f64.sin(), [1.0 + 2f64.cos(), 2.0])); // (y + cos x, x)
-}
-
-#[test]
-fn select_of_constants_and_a_constant_branch_replays() {
-    let mut f = Replay::record(&[3.0], |t, v| {
-        let (zero, one) = (t.constant(0.0), t.constant(1.0));
-        let step = v[0].select_cmp(Cmp::Ge, zero, one, zero); // constant branches
-        let relu = v[0].select_cmp(Cmp::Lt, zero, zero, v[0]); // one constant branch
-        step * 10.0 + relu
-    });
-    let mut g = [0.0];
-    assert_eq!((f.value_and_grad(&[2.0], &mut g), g), (12.0, [1.0]));
-    assert_eq!((f.value_and_grad(&[-2.0], &mut g), g), (0.0, [0.0]));
 }
 
 #[test]
@@ -162,7 +135,7 @@ fn tensor_ops_are_refused_with_the_callers_line() {
     );
 }
 
-/// `f(x, y) = select(x·y > 1, sin x · y, x + y²)`, on the tape and replayed at another point.
+/// `f(x, y) = select(x·y > 1, sin x · y, x + y²)`.
 fn selected<'t>(v: &[Var<'t, f64>]) -> Var<'t, f64> {
     let one = v[0].cst(1.0);
     (v[0] * v[1]).select_cmp(Cmp::Gt, one, v[0].map::<Sin>() * v[1], v[0] + v[1] * v[1])
@@ -170,7 +143,7 @@ fn selected<'t>(v: &[Var<'t, f64>]) -> Var<'t, f64> {
 
 proptest::proptest! {
     /// The select's gradient against a centered difference (away from the switch, where
-    /// it is smooth), on a fresh tape and through a replay recorded at another point.
+    /// it is smooth).
     #[test]
     fn select_matches_finite_differences(x in -2.0..2.0f64, y in -2.0..2.0f64) {
         proptest::prop_assume!((x * y - 1.0).abs() > 1e-3);
@@ -186,12 +159,8 @@ proptest::proptest! {
         let tape = Tape::new();
         let v = tape.vars(&[x, y]);
         let g = tape.backward(selected(&v));
-        let mut r = Replay::record(&[-x, 0.5 * y], |_, v| selected(v));
-        let mut rg = [0.0; 2];
-        r.value_and_grad(&[x, y], &mut rg);
         for i in 0..2 {
             proptest::prop_assert!((g[v[i]] - fd[i]).abs() < 1e-6, "{} vs fd {}", g[v[i]], fd[i]);
-            proptest::prop_assert_eq!(g[v[i]], rg[i]);
         }
     }
 }

@@ -61,7 +61,7 @@ impl<T: Real> Op<T> for ExtremumOp {
 
     fn forward(&mut self, inputs: &[TensorRef<'_, T>], out: &mut [T]) {
         let l = Lanes::new(inputs[0].shape, self.axis);
-        // Recomputed on every forward (replay evaluates at new inputs); no-op once sized.
+        // Sized for these inputs (a no-op when the op already holds the right length).
         self.idx.resize(l.outer * l.inner, 0);
         select(inputs[0].data, l, self.min, out, &mut self.idx);
     }

@@ -98,8 +98,7 @@ impl<T: Real> Op<T> for ScaledLse<T> {
         if l.is_empty() {
             return;
         }
-        // The forward ran at recording (and again on every replay), so its exponentials are
-        // those of these inputs.
+        // The forward ran at recording, so its exponentials are those of these inputs.
         debug_assert_eq!(self.exps.len(), inputs[0].data.len());
         self.cached_vjp(l, inputs[0].data, out.data, grad_out, grad_in);
     }

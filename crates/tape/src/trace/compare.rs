@@ -1,7 +1,7 @@
 //! Comparisons of `Var`s (recorded as guards while tracing) and the branch-free select.
 use super::{Cmp, Guard, Src};
 use crate::id::NodeId;
-use crate::replay::{self, Instr, SelectInstr};
+use crate::trace::instr::{self, Instr, SelectInstr};
 use crate::{Real, Var};
 use std::cmp::Ordering;
 use std::panic::Location;
@@ -39,8 +39,8 @@ impl<'t, T: Real> Var<'t, T> {
         r
     }
 
-    /// `if self <cmp> b { t } else { f }` for scalars, branch-free: replay and compiled
-    /// code decide it anew at every evaluation (CppAD's `CondExp`, JAX's `where`), whereas
+    /// `if self <cmp> b { t } else { f }` for scalars, branch-free: compiled code
+    /// (`wengert-jit`) decides it anew at every evaluation (CppAD's `CondExp`, JAX's `where`), whereas
     /// a Rust `if` on a comparison is frozen when recorded. The gradient flows to the value
     /// picked, never to `self` or `b`.
     ///
@@ -69,12 +69,12 @@ impl<'t, T: Real> Var<'t, T> {
         );
         let c = cmp.eval(self.value(), b.value());
         let tape = self.tape();
-        // Without replay the decision is never re-run: the picked value is the result.
+        // Outside a trace the decision is never re-run: the picked value is the result.
         if tape.fold.get() || tape.inner.borrow().program.is_none() {
             return if c { t } else { f };
         }
         let y = if c { t.value() } else { f.value() };
-        let rs = |v: &Var<'t, T>| replay::Src::of(v.id(), v.value());
+        let rs = |v: &Var<'t, T>| instr::Src::of(v.id(), v.value());
         let ins = SelectInstr {
             cmp,
             a: rs(&self),

@@ -1,6 +1,6 @@
-//! Converting the recording's replay instructions into the public trace nodes.
+//! Converting the recording's trace instructions into the public trace nodes.
+use super::instr::{self, Arith, Instr};
 use super::{Node, Prim, Src};
-use crate::replay::{Arith, Instr};
 use crate::{Error, ErrorKind, Real};
 use std::panic::Location;
 
@@ -12,10 +12,10 @@ pub(super) fn unsupported(what: &str, loc: &'static Location<'static>) -> Error 
     .at(loc)
 }
 
-fn src<T: Real>(s: crate::replay::Src<T>) -> Src<T> {
+fn src<T: Real>(s: instr::Src<T>) -> Src<T> {
     match s {
-        crate::replay::Src::Node(i) => Src::Node(i),
-        crate::replay::Src::Const(c) => Src::Const(c),
+        instr::Src::Node(i) => Src::Node(i),
+        instr::Src::Const(c) => Src::Const(c),
     }
 }
 
@@ -54,7 +54,7 @@ pub(super) fn node<T: Real>(i: usize, inputs: usize, ins: Instr<T>) -> Node<T> {
             f: src(s.f),
         },
         // Only produced with tensor nodes, which were refused above.
-        Instr::FromTensor { .. } => unreachable!("a scalar trace has no tensor elements"),
+        Instr::FromTensor => unreachable!("a scalar trace has no tensor elements"),
         Instr::Arith1 {
             op: Arith::Neg, a, ..
         } => Node::Neg(a),

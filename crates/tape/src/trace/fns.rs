@@ -2,8 +2,8 @@
 //! `extern "C"` trampolines so that compiled code can call ops that have no primitive meaning.
 //!
 //! The table is an associated constant of a generic holder, so it is promoted to a static
-//! per monomorphisation: a replay instruction then keeps one pointer instead of two (`Instr`
-//! stays small) and a trace reads the op's name, primitive and trampolines from it.
+//! per monomorphisation: a trace instruction then keeps one pointer (`Instr` stays small)
+//! and a trace reads the op's name, primitive and trampolines from it.
 use super::Prim;
 use crate::op::{Binary, Unary};
 use crate::Real;
@@ -34,8 +34,6 @@ pub struct UnaryFns<T: 'static> {
     pub f: extern "C" fn(T) -> T,
     /// `df(x, y)` with `y = f(x)`, callable from native code.
     pub df: extern "C" fn(T, T) -> T,
-    pub(crate) rf: fn(T) -> T,
-    pub(crate) rdf: fn(T, T) -> T,
 }
 
 /// The functions of a [`Binary`] op, by address. The partials are two functions of
@@ -64,8 +62,6 @@ pub struct BinaryFns<T: 'static> {
     pub da: extern "C" fn(T, T) -> T,
     /// `∂f/∂b` at `(a, b)`.
     pub db: extern "C" fn(T, T) -> T,
-    pub(crate) rf: fn(T, T) -> T,
-    pub(crate) rd: fn(T, T, T) -> (T, T),
 }
 
 impl<T> fmt::Debug for UnaryFns<T> {
@@ -106,8 +102,6 @@ impl<T: Real, U: Unary<T>> Holder<T, U> {
         prim: U::PRIM,
         f: un_f::<T, U>,
         df: un_df::<T, U>,
-        rf: U::f,
-        rdf: U::df,
     };
 }
 
@@ -118,8 +112,6 @@ impl<T: Real, B: Binary<T>> Holder<T, B> {
         f: bin_f::<T, B>,
         da: bin_da::<T, B>,
         db: bin_db::<T, B>,
-        rf: B::f,
-        rd: B::d,
     };
 }
 

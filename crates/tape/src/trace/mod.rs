@@ -2,7 +2,7 @@
 //! (the `wengert-jit` crate) to turn into its own program. The tape does not depend on the
 //! compiler; this module is the whole interface between them.
 //!
-//! A trace records with folding off (one node per operation, as replay does), so node `i`
+//! A trace records with folding off (one node per operation), so node `i`
 //! is scalar node `i` of the recording and the first `inputs` nodes are the inputs. Each
 //! node names its operation: the tape's arithmetic, a [`Unary`](crate::op::Unary) or
 //! [`Binary`](crate::op::Binary) op through its [table of functions](UnaryFns) (with its
@@ -30,6 +30,7 @@ use std::panic::Location;
 mod compare;
 mod export;
 mod fns;
+pub(crate) mod instr;
 
 pub(crate) use fns::{binary, unary};
 pub use fns::{BinaryFns, UnaryFns};

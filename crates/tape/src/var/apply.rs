@@ -5,9 +5,9 @@ use crate::arith::{AddFn, DivFn, MulFn, SubFn};
 use crate::elementwise::{MapOp, MapParamOp, ZipOp};
 use crate::id::NodeId;
 use crate::op::{Binary, Unary};
-use crate::replay::{Arith, Instr, MapParamInstr, Src, ZipInstr};
 use crate::shape::broadcast_shapes;
 use crate::tape::Tape;
+use crate::trace::instr::{Arith, Instr, MapParamInstr, Src, ZipInstr};
 use crate::trace::Prim;
 use crate::{Error, ErrorKind, Real};
 use std::any::TypeId;
@@ -89,8 +89,8 @@ impl<'t, T: Real> Var<'t, T> {
         self.map_param_with(name, p, f, df, Param::Prim(prim))
     }
 
-    /// [`Var::map_param`]; `kind` names the tape's own arithmetic (replay runs it inline) or
-    /// the primitive.
+    /// [`Var::map_param`]; `kind` names the tape's own arithmetic or the primitive (what a
+    /// trace exports).
     #[track_caller]
     #[inline(always)]
     pub(crate) fn map_param_with(
@@ -115,8 +115,6 @@ impl<'t, T: Real> Var<'t, T> {
             Param::Prim(_) | Param::User => Instr::MapParam(Box::new(MapParamInstr {
                 a: self.id().raw(),
                 p,
-                f,
-                df,
                 prim: match kind {
                     Param::Prim(p) => Some(p),
                     _ => None,
@@ -127,7 +125,7 @@ impl<'t, T: Real> Var<'t, T> {
     }
 
     /// The result `y` of a one-operand operation with local derivative `d`: folded into this
-    /// `Var` (no node) unless replay or anomaly mode needs a node per operation.
+    /// `Var` (no node) unless tracing or anomaly mode needs a node per operation.
     #[track_caller]
     #[inline(always)]
     fn unary(self, d: T, y: T, name: &'static str, instr: impl FnOnce() -> Instr<T>) -> Var<'t, T> {
@@ -276,8 +274,8 @@ fn zip_slow<'t, T: Real, B: Binary<T>>(
     }
 }
 
-/// The replay instruction of a scalar binary node: the tape's own arithmetic inline, any
-/// other `Binary` through its function pointers.
+/// The trace instruction of a scalar binary node: the tape's own arithmetic by name, any
+/// other `Binary` through its table of functions.
 fn zip_instr<T: Real, B: Binary<T>>(ia: NodeId, a: T, ib: NodeId, b: T) -> Instr<T> {
     let t = TypeId::of::<B>();
     let op = [

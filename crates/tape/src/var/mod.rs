@@ -1,8 +1,8 @@
 use crate::id::NodeId;
-use crate::replay::Instr;
 use crate::shape::Shape;
 use crate::tape::{TKind, Tape};
 use crate::tensor::Tensor;
+use crate::trace::instr::Instr;
 use crate::{Error, ErrorKind, Real};
 use smallvec::smallvec;
 use std::fmt;
@@ -33,7 +33,7 @@ pub(crate) use apply::Param;
 /// The price: such a folded `Var` has no node of its own, so `grads[v]` panics for it (its
 /// operand's adjoint is not its gradient). Call [`Var::retain_grad`] on an intermediate
 /// *before* using it to read its gradient. Leaves and the results of two-operand
-/// operations always have nodes of their own. Replay and anomaly mode turn folding off.
+/// operations always have nodes of their own. Tracing and anomaly mode turn folding off.
 #[derive(Clone, Copy)]
 // `val` and `w` are kept apart: adjacent, LLVM loads them as one 16-byte vector right after
 // storing them as two 8-byte halves, a store-forwarding stall on every operation.
@@ -238,7 +238,7 @@ impl<'t, T: Real> Var<'t, T> {
         if !s.tnodes[t as usize].grad {
             return Var::from_parts(self.tape, NodeId::CONST, val);
         }
-        let id = s.push_scalar_node(Instr::FromTensor { t, elem: i }, "elem", val);
+        let id = s.push_scalar_node(Instr::FromTensor, "elem", val);
         s.push_tnode(
             0,
             Shape::scalar(),
@@ -257,7 +257,7 @@ impl<'t, T: Real> Var<'t, T> {
     #[track_caller]
     pub fn detach(self) -> Var<'t, T> {
         if self.id().is_tensor() {
-            // Recorded as an identity op whose node needs no gradient, so replay recomputes it.
+            // Recorded as an identity op whose node needs no gradient.
             let shape = self.shape();
             let v = self
                 .tape
@@ -266,8 +266,8 @@ impl<'t, T: Real> Var<'t, T> {
             return v;
         }
         let mut s = self.tape.inner_mut();
-        // Without replay a detached scalar is just a constant; with it, a node with no
-        // operands, so that replay recomputes its value while gradients still stop there.
+        // Outside a trace a detached scalar is just a constant; in one, a node with no
+        // operands, so that compiled code recomputes its value while gradients still stop there.
         if self.id().is_const() || s.program.is_none() {
             return Var::from_parts(self.tape, NodeId::CONST, self.val);
         }
