@@ -1,7 +1,7 @@
-//! The instruction kept per scalar node while tracing: what the recording hook builds (see
-//! `Tape::set_program`) and [`export`](super::export) turns into the public [`Node`](super::Node)s.
-//! It mirrors what recording knows at the push, cheaply: the rare wide forms are boxed so
-//! that the common ones (the tape's arithmetic, unary maps) stay small.
+//! The instruction kept per scalar node while tracing: what the recording hook builds (on
+//! after `Tape::set_program`) and `export` turns into the public `Node`s. It holds only what
+//! a trace exports; the rare wide forms are boxed so that the common ones (the tape's
+//! arithmetic, unary maps) stay small and the hook stays cheap.
 use super::{BinaryFns, Cmp, Prim, UnaryFns};
 use crate::id::NodeId;
 
