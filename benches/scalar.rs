@@ -167,6 +167,26 @@ fn softplus_op(c: &mut Criterion) {
             })
         });
     }
+    // The tensor path: one `[n]` tensor through the op (forward `exp` + `ln_1p`, backward one
+    // `exp`) against `ln(exp(x) + 1)` as two tensor ops (backward free: `y` and `1/u`).
+    let t: Vec<f64> = x.iter().map(|v| 3.0 * v).collect();
+    type TensorFn = for<'t> fn(Var<'t, f64>) -> Var<'t, f64>;
+    let ts: [(&str, TensorFn); 2] = [
+        ("tensor_op", |v| v.softplus().sum_all()),
+        ("tensor_by_hand", |v| (v.exp() + 1.0).ln().sum_all()),
+    ];
+    for (name, f) in ts {
+        let mut g = vec![0.0; n];
+        group.bench_with_input(BenchmarkId::new(name, n), &t, |b, t| {
+            b.iter(|| {
+                tape.clear();
+                let v = tape.tensor_from([n], black_box(t));
+                let grads = tape.backward(f(v));
+                g.copy_from_slice(grads.wrt(v));
+                black_box(&g);
+            })
+        });
+    }
     group.finish();
 }
 
