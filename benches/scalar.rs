@@ -8,6 +8,7 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use std::hint::black_box;
 use std::time::Duration;
 use wengert::prelude::*;
+use wengert::tape::op::Unary;
 
 #[macro_use]
 mod common;
@@ -99,5 +100,95 @@ fn softplus_sin(c: &mut Criterion) {
     );
 }
 
-criterion_group!(benches, rosenbrock, softplus_sin);
+/// softplus before issue 14: value `max(x, 0) + ln_1p(e^−|x|)`, derivative from the output
+/// `−exp_m1(−y)` (three libm calls on a scalar), kept here as the baseline the fused op beats.
+struct SoftplusFromOutput;
+impl Unary<f64> for SoftplusFromOutput {
+    const NAME: &'static str = "softplus_from_output";
+    fn f(x: f64) -> f64 {
+        x.max(0.0) + (-x.abs()).exp().ln_1p()
+    }
+    fn df(_x: f64, y: f64) -> f64 {
+        -(-y).exp_m1()
+    }
+}
+
+/// `Σ softplus(x_i x_{i+1})` three ways on the scalar tape: the op (`exp`, `ln_1p`, the
+/// derivative from the same `exp`), the former op (a third call, `exp_m1`), and by hand as
+/// `ln(exp(t) + 1)` (`exp`, `ln`; the derivatives `eᵗ` and `1/u` are free).
+fn sp_op<'t>(x: &[Var<'t, f64>]) -> Var<'t, f64> {
+    let mut s = (x[0] * x[1]).softplus();
+    for i in 1..x.len() - 1 {
+        s = s + (x[i] * x[i + 1]).softplus();
+    }
+    s
+}
+fn sp_from_output<'t>(x: &[Var<'t, f64>]) -> Var<'t, f64> {
+    let mut s = (x[0] * x[1]).map::<SoftplusFromOutput>();
+    for i in 1..x.len() - 1 {
+        s = s + (x[i] * x[i + 1]).map::<SoftplusFromOutput>();
+    }
+    s
+}
+fn sp_by_hand<'t>(x: &[Var<'t, f64>]) -> Var<'t, f64> {
+    let mut s = ((x[0] * x[1]).exp() + 1.0).ln();
+    for i in 1..x.len() - 1 {
+        s = s + ((x[i] * x[i + 1]).exp() + 1.0).ln();
+    }
+    s
+}
+
+/// The softplus row of docs/benchmarks.md: the gradient of `Σ softplus(x_i x_{i+1})` at
+/// n = 1000 (issue 14 measured the hand-written form 1.35–1.54× faster than the op).
+fn softplus_op(c: &mut Criterion) {
+    let mut group = c.benchmark_group("scalar/softplus_op");
+    group
+        .sample_size(30)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2));
+    let n = 1000;
+    let x = point(n);
+    let mut want = vec![0.0; n];
+    let mut tape = Tape::<f64>::new();
+    wengert_rev::grad(sp_by_hand, &mut tape, &x, &mut want);
+    let fs: [(&str, TapeFn); 3] = [
+        ("op", sp_op),
+        ("op_before", sp_from_output),
+        ("by_hand_ln_1_plus_exp", sp_by_hand),
+    ];
+    for (name, f) in fs {
+        let mut g = vec![0.0; n];
+        wengert_rev::grad(f, &mut tape, &x, &mut g);
+        check(name, &g, &want);
+        group.bench_with_input(BenchmarkId::new(name, n), &x, |b, x| {
+            b.iter(|| {
+                wengert_rev::grad(f, &mut tape, black_box(x), &mut g);
+                black_box(&g);
+            })
+        });
+    }
+    // The tensor path: one `[n]` tensor through the op (forward `exp` + `ln_1p`, backward one
+    // `exp`) against `ln(exp(x) + 1)` as two tensor ops (backward free: `y` and `1/u`).
+    let t: Vec<f64> = x.iter().map(|v| 3.0 * v).collect();
+    type TensorFn = for<'t> fn(Var<'t, f64>) -> Var<'t, f64>;
+    let ts: [(&str, TensorFn); 2] = [
+        ("tensor_op", |v| v.softplus().sum_all()),
+        ("tensor_by_hand", |v| (v.exp() + 1.0).ln().sum_all()),
+    ];
+    for (name, f) in ts {
+        let mut g = vec![0.0; n];
+        group.bench_with_input(BenchmarkId::new(name, n), &t, |b, t| {
+            b.iter(|| {
+                tape.clear();
+                let v = tape.tensor_from([n], black_box(t));
+                let grads = tape.backward(f(v));
+                g.copy_from_slice(grads.wrt(v));
+                black_box(&g);
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, rosenbrock, softplus_sin, softplus_op);
 criterion_main!(benches);

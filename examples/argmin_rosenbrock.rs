@@ -46,6 +46,11 @@ fn main() -> Result<(), argmin::core::Error> {
             state.get_best_cost(),
             state.get_termination_status()
         );
+        // The minimum is (1, …, 1) with f = 0: the run must have found it.
+        assert!(
+            err < 1e-6 && state.get_best_cost() < 1e-12,
+            "n = {n}: not converged"
+        );
     }
     Ok(())
 }

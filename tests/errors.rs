@@ -13,6 +13,8 @@ mod bad_input;
 mod causes;
 #[path = "reliability/causes_ebm.rs"]
 mod causes_ebm;
+#[path = "reliability/cover_build.rs"]
+mod cover_build;
 #[path = "reliability/cover_ebm.rs"]
 mod cover_ebm;
 #[path = "reliability/cover_more.rs"]

@@ -15,6 +15,7 @@ fn every_fallible_public_function_has_a_bad_input_case() {
         "cover_ebm.rs",
         "cover_more.rs",
         "cover_train.rs",
+        "cover_build.rs",
     ] {
         cover += &std::fs::read_to_string(root.join("tests/reliability").join(f)).unwrap();
     }

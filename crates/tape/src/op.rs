@@ -105,6 +105,32 @@ pub trait Unary<T>: Send + Sync + 'static {
     fn f(x: T) -> T;
     /// Its derivative at `x`, given `y = f(x)`.
     fn df(x: T, y: T) -> T;
+    /// The value and the derivative together, `(f(x), f'(x))`: what a scalar `Var` computes
+    /// when the op is applied (its derivative is folded in eagerly). The default is `f` then
+    /// `df`; an op whose derivative shares work with its value overrides it (softplus reuses
+    /// its one `exp` for the derivative instead of calling `exp_m1` on the output).
+    ///
+    /// ```
+    /// use wengert_tape::{op::Unary, Tape};
+    /// struct Exp;
+    /// impl Unary<f64> for Exp {
+    ///     const NAME: &'static str = "exp";
+    ///     fn f(x: f64) -> f64 { x.exp() }
+    ///     fn df(_x: f64, y: f64) -> f64 { y }
+    /// }
+    /// assert_eq!(Exp::f_df(0.0), (1.0, 1.0));
+    /// let tape = Tape::new();
+    /// let x = tape.var(0.0);
+    /// assert_eq!(tape.backward(x.map::<Exp>())[x], 1.0);
+    /// ```
+    #[inline(always)]
+    fn f_df(x: T) -> (T, T)
+    where
+        T: Copy,
+    {
+        let y = Self::f(x);
+        (y, Self::df(x, y))
+    }
 }
 
 /// A scalar function `y = f(a, b)` with both partial derivatives, used by

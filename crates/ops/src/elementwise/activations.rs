@@ -3,6 +3,10 @@
 //! The logistic family is written so that no intermediate overflows: every `exp` is taken of
 //! a non-positive number, so the values and derivatives stay finite and correct at any `|x|`
 //! (tested at `|x| = 800`, where the naive `1/(1 + e⁻ˣ)` and `ln(1 + eˣ)` overflow).
+//!
+//! Each derivative comes from values the forward pass already has (the output, or for
+//! `softplus` / `log_sigmoid` on a scalar the forward's one `exp` through
+//! [`Unary::f_df`]): `tanh' = 1 − y²`, `σ' = y(1 − y)`, no libm call of its own.
 use wengert_tape::op::Unary;
 use wengert_tape::trace::Prim;
 use wengert_tape::{Real, Var};
@@ -21,6 +25,27 @@ impl<T: Real> Unary<T> for Tanh {
     #[inline]
     fn df(_x: T, y: T) -> T {
         T::one() - y * y
+    }
+}
+
+/// `softplus(x) = max(x, 0) + ln_1p(e)` from `e = e^−|x|`. (A plain `ln(1 + e)` for
+/// `x ≥ 0` would be a little cheaper and as accurate, but the compiled path of `wengert-jit`
+/// evaluates this exact expression and promises the tape's values bit for bit.)
+#[inline(always)]
+fn softplus_from<T: Real>(x: T, e: T) -> T {
+    x.max(T::zero()) + e.ln_1p()
+}
+
+/// `σ(x)` from `e = e^−|x|` (which softplus and log σ compute anyway): `1/(1 + e)` for
+/// `x ≥ 0`, `e/(1 + e)` for `x < 0`; no `exp` overflows and neither tail loses relative
+/// accuracy. (`σ(−x)` is the same call with `−x`: `e` depends on `|x|` only.)
+#[inline(always)]
+fn sigmoid_from<T: Real>(x: T, e: T) -> T {
+    let r = (T::one() + e).recip();
+    if x >= T::zero() {
+        r
+    } else {
+        e * r
     }
 }
 
@@ -53,9 +78,14 @@ impl<T: Real> Unary<T> for Sigmoid {
 
 /// `y = softplus(x) = ln(1 + eˣ)`, `dy/dx = σ(x)`.
 ///
-/// Computed as `max(x, 0) + ln_1p(e^−|x|)`. The derivative uses the output:
-/// `e^−y = 1/(1 + eˣ) = 1 − σ(x)`, so `σ(x) = −exp_m1(−y)`, accurate for every `x`
-/// (≈ `eˣ` for `x ≪ 0`, ≈ 1 for `x ≫ 0`).
+/// Computed as `max(x, 0) + ln_1p(e)` with `e = e^−|x|` (never overflows), and the
+/// derivative from the same `e`: `σ(x) = 1/(1 + e)` for `x ≥ 0`, `e/(1 + e)` for `x < 0`.
+/// On a scalar the value and derivative share that one `exp` ([`Unary::f_df`]): two libm
+/// calls in all (`exp`, `ln_1p`), as many as the hand-written `ln(1 + eˣ)` with its
+/// derivative `eˣ/(1 + eˣ)` (the earlier `−exp_m1(−y)` from the output was a third). A
+/// tensor keeps only its output and recomputes `e` in its backward (one `exp`, as
+/// `exp_m1` would cost), so both paths give the same bits. Accurate for every `x` (≈ `eˣ`
+/// for `x ≪ 0`, ≈ 1 for `x ≫ 0`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Softplus;
 
@@ -64,18 +94,25 @@ impl<T: Real> Unary<T> for Softplus {
     const PRIM: Option<Prim> = Some(Prim::Softplus);
     #[inline]
     fn f(x: T) -> T {
-        x.max(T::zero()) + (-x.abs()).exp().ln_1p()
+        softplus_from(x, (-x.abs()).exp())
     }
     #[inline]
-    fn df(_x: T, y: T) -> T {
-        -(-y).exp_m1()
+    fn df(x: T, _y: T) -> T {
+        let e = (-x.abs()).exp();
+        sigmoid_from(x, e)
+    }
+    #[inline]
+    fn f_df(x: T) -> (T, T) {
+        let e = (-x.abs()).exp();
+        (softplus_from(x, e), sigmoid_from(x, e))
     }
 }
 
 /// `y = ln σ(x) = −softplus(−x)`, `dy/dx = 1 − σ(x) = σ(−x)`.
 ///
-/// Computed as `min(x, 0) − ln_1p(e^−|x|)`; the derivative from the output is
-/// `1 − e^y = −exp_m1(y)`, accurate for every `x`.
+/// Computed as `min(x, 0) − ln_1p(e)` with `e = e^−|x|`, the derivative from the same `e`:
+/// `σ(−x) = e/(1 + e)` for `x ≥ 0`, `1/(1 + e)` for `x < 0` (on a scalar two libm calls in
+/// all, as softplus; a tensor's backward recomputes `e`). Accurate for every `x`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct LogSigmoid;
 
@@ -87,8 +124,14 @@ impl<T: Real> Unary<T> for LogSigmoid {
         x.min(T::zero()) - (-x.abs()).exp().ln_1p()
     }
     #[inline]
-    fn df(_x: T, y: T) -> T {
-        -y.exp_m1()
+    fn df(x: T, _y: T) -> T {
+        let e = (-x.abs()).exp();
+        sigmoid_from(-x, e)
+    }
+    #[inline]
+    fn f_df(x: T) -> (T, T) {
+        let e = (-x.abs()).exp();
+        (x.min(T::zero()) - e.ln_1p(), sigmoid_from(-x, e))
     }
 }
 

@@ -29,6 +29,7 @@ mod ext_impl;
 mod log;
 mod minmax;
 mod power;
+pub mod special;
 mod trig;
 
 pub use activations::{
@@ -39,6 +40,7 @@ pub use exp::{exp, exp_m1, Exp, ExpM1};
 pub use log::{ln, ln_1p, Ln, Ln1p};
 pub use minmax::{clamp, maximum, minimum, try_clamp, try_maximum, try_minimum, Maximum, Minimum};
 pub use power::{pow, powf, powi, try_pow, Pow};
+pub use special::{digamma, lgamma, Digamma, Lgamma};
 pub use trig::{cos, sin, Cos, Sin};
 
 /// Elementwise functions as methods on [`Var`] (scalars and tensors of any shape).

@@ -43,6 +43,10 @@ macro_rules! plain_scalar {
             #[inline]
             fn powf(self, p: $t) -> Self { num_traits::Float::powf(self, p) }
             #[inline]
+            fn lgamma(self) -> Self { crate::elementwise::special::ln_gamma(self) }
+            #[inline]
+            fn digamma(self) -> Self { crate::elementwise::special::digamma_of(self) }
+            #[inline]
             fn max(self, o: Self) -> Self { num_traits::Float::max(self, o) }
             #[inline]
             fn min(self, o: Self) -> Self { num_traits::Float::min(self, o) }
@@ -124,6 +128,14 @@ where
     #[track_caller]
     fn powf(self, p: T) -> Self {
         ew::powf(self, p)
+    }
+    #[track_caller]
+    fn lgamma(self) -> Self {
+        ew::lgamma(self)
+    }
+    #[track_caller]
+    fn digamma(self) -> Self {
+        ew::digamma(self)
     }
     #[track_caller]
     fn max(self, o: Self) -> Self {

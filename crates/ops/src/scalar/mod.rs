@@ -118,6 +118,20 @@ pub trait Scalar:
     fn powi(self, n: i32) -> Self;
     /// `xᵖ` for a constant `p`.
     fn powf(self, p: Self::Elem) -> Self;
+    /// `ln |Γ(x)|` (derivative `ψ(x)`), as in Dirichlet, gamma and Student-t log densities.
+    ///
+    /// ```
+    /// use wengert_ops::Scalar;
+    /// assert!((Scalar::lgamma(5.0_f64) - 24f64.ln()).abs() < 1e-14);
+    /// ```
+    fn lgamma(self) -> Self;
+    /// The digamma function `ψ(x) = d/dx ln Γ(x)` (derivative the trigamma function).
+    ///
+    /// ```
+    /// use wengert_ops::Scalar;
+    /// assert!((Scalar::digamma(1.0_f64) + 0.577_215_664_901_532_9).abs() < 1e-14);
+    /// ```
+    fn digamma(self) -> Self;
     /// The larger of the two (the derivative follows the one returned).
     fn max(self, other: Self) -> Self;
     /// The smaller of the two (the derivative follows the one returned).

@@ -22,6 +22,7 @@ use wengert_tape::{Error, Real, Shape, Var};
 mod combine;
 mod join;
 mod reshape;
+mod scatter;
 pub(crate) mod strided;
 mod take;
 
@@ -30,6 +31,10 @@ pub use combine::{
 };
 pub use join::{concat, stack, try_concat, try_stack};
 pub use reshape::{broadcast_to, flatten, reshape, try_broadcast_to, try_reshape};
+pub use scatter::{
+    diag, scatter, strict_tril_from, tril_from, triu_from, try_diag, try_scatter,
+    try_strict_tril_from, try_tril_from, try_triu_from,
+};
 pub use take::{
     gather_rows, index_select, select, slice, try_gather_rows, try_index_select, try_select,
     try_slice,

@@ -37,8 +37,8 @@ impl<'t, T: Real> Var<'t, T> {
             let id = map_tensor::<T, U>(self.tape, self.id());
             return Var::from_parts(self.tape, id, T::zero());
         }
-        let y = U::f(self.val);
-        self.unary(U::df(self.val, y), y, U::NAME, move || Instr::Map {
+        let (y, d) = U::f_df(self.val);
+        self.unary(d, y, U::NAME, move || Instr::Map {
             a: self.id().raw(),
             fns: crate::trace::unary::<T, U>(),
         })
