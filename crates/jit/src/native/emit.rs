@@ -204,20 +204,51 @@ impl<'a, 'b> Fn<'a, 'b> {
     }
 
     /// Emits a loop: a counter `r` from 0 to `count`, every index of body instruction `j`
-    /// moved by `r` times its stride.
+    /// moved by `r` times its stride. `kept[j]`: whether body value `j` is read outside its
+    /// repetition (then it is stored).
     pub(super) fn lp(
         &mut self,
         insts: &[Inst<f64>],
         funcs: &[Func<f64>],
         l: &Loop,
+        kept: &[bool],
     ) -> Result<(), String> {
         let (start, period) = (l.start as usize, l.period as usize);
         off(start + period * l.count as usize)?;
+        // Carried values: body value `j'` read by the next repetition (an operand of stride
+        // `period` whose repetition-0 index lies in the `period` instructions before the
+        // loop, where its initial value is). They are block parameters of the header, so a
+        // sum over the iterations runs in a register, not through a store and a load.
+        let mut carried: Vec<usize> = Vec::new();
+        for j in 0..period {
+            let ops = insts[start + j].operands();
+            for (k, v) in ops.as_slice().iter().enumerate() {
+                let v0 = v.index();
+                if l.strides[j][k] as usize == period && v0 < start && v0 + period >= start {
+                    let jp = v0 + period - start;
+                    if !carried.contains(&jp) {
+                        carried.push(jp);
+                    }
+                }
+            }
+        }
         let header = self.b.create_block();
         let r0 = self.b.ins().iconst(types::I64, 0);
-        self.b.ins().jump(header, &[BlockArg::Value(r0)]);
+        let mut init = vec![BlockArg::Value(r0)];
+        for &jp in &carried {
+            let v = self
+                .b
+                .ins()
+                .load(types::F64, F, self.scratch, off(start + jp - period)?);
+            init.push(BlockArg::Value(v));
+        }
+        self.b.ins().jump(header, &init);
         self.b.switch_to_block(header);
         let r = self.b.append_block_param(header, types::I64);
+        let carry: Vec<Value> = carried
+            .iter()
+            .map(|_| self.b.append_block_param(header, types::F64))
+            .collect();
         // `base + r * 8 * stride`, once per (base, stride) and iteration.
         let mut moved: HashMap<(u8, i32), Value> = HashMap::new();
         let mut ptr = |f: &mut Self, which: u8, stride: i32| -> Value {
@@ -241,6 +272,9 @@ impl<'a, 'b> Fn<'a, 'b> {
                 // Defined earlier in this same repetition: a register.
                 if st[k] as usize == period && v0 >= start && v0 < start + j {
                     a.push(vals[v0 - start]);
+                } else if st[k] as usize == period && v0 < start && v0 + period >= start {
+                    let c = carried.iter().position(|&jp| jp == v0 + period - start);
+                    a.push(carry[c.expect("collected above")]);
                 } else {
                     let p = ptr(self, 2, st[k]);
                     a.push(self.b.ins().load(types::F64, F, p, off(v0)?));
@@ -265,7 +299,7 @@ impl<'a, 'b> Fn<'a, 'b> {
                 }
                 ref inst => self.op(inst, &a, funcs)?,
             };
-            if !inst.is_effect() {
+            if !inst.is_effect() && kept[j] {
                 let p = ptr(self, 2, l.period as i32);
                 self.b.ins().store(F, v, p, off(start + j)?);
             }
@@ -278,9 +312,9 @@ impl<'a, 'b> Fn<'a, 'b> {
             i64::from(l.count),
         );
         let exit = self.b.create_block();
-        self.b
-            .ins()
-            .brif(more, header, &[BlockArg::Value(next)], exit, &[]);
+        let mut back = vec![BlockArg::Value(next)];
+        back.extend(carried.iter().map(|&jp| BlockArg::Value(vals[jp])));
+        self.b.ins().brif(more, header, &back, exit, &[]);
         self.b.switch_to_block(exit);
         Ok(())
     }
