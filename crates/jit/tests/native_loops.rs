@@ -49,19 +49,25 @@ fn a_running_sum_stays_in_registers() {
 }
 
 /// A program of planted loops in which each value reads the newest values (same or previous
-/// repetition) and inputs; only the last `keep` values are outputs, so most values are
+/// repetition), inputs, and invariants (an input's value, a constant); only the last `keep` values are outputs, so most values are
 /// internal to their repetition.
 fn build(segs: &[(Vec<(u8, u8)>, u8)], inputs: u32, keep: usize) -> Program<f64> {
     let mut p = Program::new(0);
     for k in 0..inputs {
         p.push(Inst::Input(k));
     }
+    p.push(Inst::Const(0.5));
     for (body, count) in segs {
         for r in 0..*count as u32 {
             for &(k, d) in body {
                 let n = p.len() as u32;
                 let a = n - 1 - (d as u32 % 4).min(n - 1);
-                let b = if d % 2 == 0 {
+                let b = if d % 7 == 3 {
+                    // Invariants read from the loop: an input's value and a constant.
+                    0
+                } else if d % 7 == 5 {
+                    inputs
+                } else if d % 2 == 0 {
                     p.push(Inst::Input((d as u32 + r) % inputs)).0
                 } else {
                     n - 1

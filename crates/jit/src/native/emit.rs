@@ -242,6 +242,22 @@ impl<'a, 'b> Fn<'a, 'b> {
                 .load(types::F64, F, self.scratch, off(start + jp - period)?);
             init.push(BlockArg::Value(v));
         }
+        // Loop invariants: operands of stride 0 defined before the loop, read once here
+        // (a constant as an immediate), not in every iteration.
+        let mut inv: HashMap<usize, Value> = HashMap::new();
+        for j in 0..period {
+            let ops = insts[start + j].operands();
+            for (k, v) in ops.as_slice().iter().enumerate() {
+                let v0 = v.index();
+                if l.strides[j][k] == 0 && v0 < start && !inv.contains_key(&v0) {
+                    let val = match insts[v0] {
+                        Inst::Const(c) => self.b.ins().f64const(c),
+                        _ => self.b.ins().load(types::F64, F, self.scratch, off(v0)?),
+                    };
+                    inv.insert(v0, val);
+                }
+            }
+        }
         self.b.ins().jump(header, &init);
         self.b.switch_to_block(header);
         let r = self.b.append_block_param(header, types::I64);
@@ -262,6 +278,10 @@ impl<'a, 'b> Fn<'a, 'b> {
             })
         };
         let mut vals: Vec<Value> = Vec::with_capacity(period);
+        // Slots loaded in this iteration, by (stride, index in repetition 0): no slot read
+        // here is written later in the same iteration (it writes only its own values, read
+        // from registers), so one load serves every reader.
+        let mut loaded: HashMap<(i32, usize), Value> = HashMap::new();
         for j in 0..period {
             let inst = &insts[start + j];
             let st = &l.strides[j];
@@ -275,9 +295,15 @@ impl<'a, 'b> Fn<'a, 'b> {
                 } else if st[k] as usize == period && v0 < start && v0 + period >= start {
                     let c = carried.iter().position(|&jp| jp == v0 + period - start);
                     a.push(carry[c.expect("collected above")]);
+                } else if st[k] == 0 && v0 < start {
+                    a.push(inv[&v0]);
+                } else if let Some(&x) = loaded.get(&(st[k], v0)) {
+                    a.push(x);
                 } else {
                     let p = ptr(self, 2, st[k]);
-                    a.push(self.b.ins().load(types::F64, F, p, off(v0)?));
+                    let x = self.b.ins().load(types::F64, F, p, off(v0)?);
+                    loaded.insert((st[k], v0), x);
+                    a.push(x);
                 }
             }
             let n = ops.as_slice().len();
