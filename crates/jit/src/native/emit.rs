@@ -25,6 +25,12 @@ pub(super) struct Fn<'a, 'b> {
 
 const F: MemFlags = MemFlags::trusted();
 
+/// In straight code a value is read from a register by readers at most this many
+/// instructions after it, from its slot by the others (it is stored then). Long live ranges
+/// across the calls of transcendental ops made register allocation most of the lowering time
+/// (≈ 5 µs an instruction on a random DAG); short ones keep it linear.
+pub(super) const NEAR: usize = 16;
+
 fn cc(cmp: Cmp) -> FloatCC {
     // Rust's comparisons: ordered, except `!=` (true when either side is NaN).
     match cmp {
@@ -169,7 +175,7 @@ impl<'a, 'b> Fn<'a, 'b> {
             let a: Vec<Value> = ops
                 .as_slice()
                 .iter()
-                .map(|v| self.read(v.index(), start, &vals))
+                .map(|v| self.read(v.index(), start.max(i.saturating_sub(NEAR)), start, &vals))
                 .collect();
             let v = match *inst {
                 Inst::Input(k) => self.b.ins().load(types::F64, F, self.x, off(k as usize)?),
@@ -185,7 +191,8 @@ impl<'a, 'b> Fn<'a, 'b> {
                 }
                 ref inst => self.op(inst, &a, funcs)?,
             };
-            if !inst.is_effect() && last_use[i] as usize >= end {
+            if !inst.is_effect() && (last_use[i] as usize >= end || last_use[i] as usize > i + NEAR)
+            {
                 self.b.ins().store(F, v, scratch, off(i)?);
             }
             vals.push(v);
@@ -193,8 +200,10 @@ impl<'a, 'b> Fn<'a, 'b> {
         Ok(())
     }
 
-    fn read(&mut self, v: usize, start: usize, vals: &[Value]) -> Value {
-        if v >= start {
+    /// Value `v` for a reader: in a register if defined at or after `near` (in this
+    /// function, at most [`NEAR`] instructions back), else loaded from its slot.
+    fn read(&mut self, v: usize, near: usize, start: usize, vals: &[Value]) -> Value {
+        if v >= near {
             vals[v - start]
         } else {
             let s = self.scratch;

@@ -67,6 +67,10 @@ fn new_module() -> Result<Ctx, String> {
         .set("use_colocated_libcalls", "false")
         .map_err(|x| e(&x))?;
     flags.set("is_pic", "false").map_err(|x| e(&x))?;
+    // The IR checker: for Cranelift's own tests and front ends in development; the lowering is
+    // tested against the interpreter instead (tests/native*.rs), and the checker was a fifth
+    // of the lowering time.
+    flags.set("enable_verifier", "false").map_err(|x| e(&x))?;
     let isa = cranelift_native::builder()
         .map_err(|x| e(&x))?
         .finish(settings::Flags::new(flags))
