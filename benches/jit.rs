@@ -6,14 +6,14 @@
 //! * `jit_compile/<fn>` at n = 10⁴: trace + optimize + roll + lower (the first gradient call
 //!   forces the lazily built gradient program, so it is included);
 //! * `jit_dag/…`: a random DAG with no repeated structure, 10²..10⁵ nodes: compile time,
-//!   compiled call and tape call (break-even = compile / (tape − compiled), see
-//!   `benches/summarize_jit.py`);
+//!   compiled call and tape call (break-even = compile / (tape − compiled), tabled in
+//!   docs/benchmarks.md, "Compiled functions (issue 12)");
 //! * `jit_cross/<fn>/…` for n = 1..32: compiled gradient vs n passes of `Dual64` and ⌈n/8⌉
 //!   passes of `DualSVec64<8>`;
 //! * `jit_hello`: GradBench `hello` (x·x), compiled vs hand-written derivative call.
 //!
-//! Whatever back end `Compiled` has (interpreter today, Cranelift when the `native` back end
-//! lands) is what is measured: this file uses only the public API.
+//! Whatever back end `Compiled` picks (Cranelift for `f64` with the default features, the
+//! interpreter otherwise) is what is measured: this file uses only the public API.
 //!
 //! Run: `cargo bench -p wengert-benches --bench jit`.
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};

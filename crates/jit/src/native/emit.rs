@@ -25,6 +25,12 @@ pub(super) struct Fn<'a, 'b> {
 
 const F: MemFlags = MemFlags::trusted();
 
+/// In straight code a value is read from a register by readers at most this many
+/// instructions after it, from its slot by the others (it is stored then). Long live ranges
+/// across the calls of transcendental ops made register allocation most of the lowering time
+/// (≈ 5 µs an instruction on a random DAG); short ones keep it linear.
+pub(super) const NEAR: usize = 16;
+
 fn cc(cmp: Cmp) -> FloatCC {
     // Rust's comparisons: ordered, except `!=` (true when either side is NaN).
     match cmp {
@@ -169,7 +175,7 @@ impl<'a, 'b> Fn<'a, 'b> {
             let a: Vec<Value> = ops
                 .as_slice()
                 .iter()
-                .map(|v| self.read(v.index(), start, &vals))
+                .map(|v| self.read(v.index(), start.max(i.saturating_sub(NEAR)), start, &vals))
                 .collect();
             let v = match *inst {
                 Inst::Input(k) => self.b.ins().load(types::F64, F, self.x, off(k as usize)?),
@@ -185,7 +191,8 @@ impl<'a, 'b> Fn<'a, 'b> {
                 }
                 ref inst => self.op(inst, &a, funcs)?,
             };
-            if !inst.is_effect() && last_use[i] as usize >= end {
+            if !inst.is_effect() && (last_use[i] as usize >= end || last_use[i] as usize > i + NEAR)
+            {
                 self.b.ins().store(F, v, scratch, off(i)?);
             }
             vals.push(v);
@@ -193,8 +200,10 @@ impl<'a, 'b> Fn<'a, 'b> {
         Ok(())
     }
 
-    fn read(&mut self, v: usize, start: usize, vals: &[Value]) -> Value {
-        if v >= start {
+    /// Value `v` for a reader: in a register if defined at or after `near` (in this
+    /// function, at most [`NEAR`] instructions back), else loaded from its slot.
+    fn read(&mut self, v: usize, near: usize, start: usize, vals: &[Value]) -> Value {
+        if v >= near {
             vals[v - start]
         } else {
             let s = self.scratch;
@@ -204,20 +213,67 @@ impl<'a, 'b> Fn<'a, 'b> {
     }
 
     /// Emits a loop: a counter `r` from 0 to `count`, every index of body instruction `j`
-    /// moved by `r` times its stride.
+    /// moved by `r` times its stride. `kept[j]`: whether body value `j` is read outside its
+    /// repetition (then it is stored).
     pub(super) fn lp(
         &mut self,
         insts: &[Inst<f64>],
         funcs: &[Func<f64>],
         l: &Loop,
+        kept: &[bool],
     ) -> Result<(), String> {
         let (start, period) = (l.start as usize, l.period as usize);
         off(start + period * l.count as usize)?;
+        // Carried values: body value `j'` read by the next repetition (an operand of stride
+        // `period` whose repetition-0 index lies in the `period` instructions before the
+        // loop, where its initial value is). They are block parameters of the header, so a
+        // sum over the iterations runs in a register, not through a store and a load.
+        let mut carried: Vec<usize> = Vec::new();
+        for j in 0..period {
+            let ops = insts[start + j].operands();
+            for (k, v) in ops.as_slice().iter().enumerate() {
+                let v0 = v.index();
+                if l.strides[j][k] as usize == period && v0 < start && v0 + period >= start {
+                    let jp = v0 + period - start;
+                    if !carried.contains(&jp) {
+                        carried.push(jp);
+                    }
+                }
+            }
+        }
         let header = self.b.create_block();
         let r0 = self.b.ins().iconst(types::I64, 0);
-        self.b.ins().jump(header, &[BlockArg::Value(r0)]);
+        let mut init = vec![BlockArg::Value(r0)];
+        for &jp in &carried {
+            let v = self
+                .b
+                .ins()
+                .load(types::F64, F, self.scratch, off(start + jp - period)?);
+            init.push(BlockArg::Value(v));
+        }
+        // Loop invariants: operands of stride 0 defined before the loop, read once here
+        // (a constant as an immediate), not in every iteration.
+        let mut inv: HashMap<usize, Value> = HashMap::new();
+        for j in 0..period {
+            let ops = insts[start + j].operands();
+            for (k, v) in ops.as_slice().iter().enumerate() {
+                let v0 = v.index();
+                if l.strides[j][k] == 0 && v0 < start && !inv.contains_key(&v0) {
+                    let val = match insts[v0] {
+                        Inst::Const(c) => self.b.ins().f64const(c),
+                        _ => self.b.ins().load(types::F64, F, self.scratch, off(v0)?),
+                    };
+                    inv.insert(v0, val);
+                }
+            }
+        }
+        self.b.ins().jump(header, &init);
         self.b.switch_to_block(header);
         let r = self.b.append_block_param(header, types::I64);
+        let carry: Vec<Value> = carried
+            .iter()
+            .map(|_| self.b.append_block_param(header, types::F64))
+            .collect();
         // `base + r * 8 * stride`, once per (base, stride) and iteration.
         let mut moved: HashMap<(u8, i32), Value> = HashMap::new();
         let mut ptr = |f: &mut Self, which: u8, stride: i32| -> Value {
@@ -231,6 +287,10 @@ impl<'a, 'b> Fn<'a, 'b> {
             })
         };
         let mut vals: Vec<Value> = Vec::with_capacity(period);
+        // Slots loaded in this iteration, by (stride, index in repetition 0): no slot read
+        // here is written later in the same iteration (it writes only its own values, read
+        // from registers), so one load serves every reader.
+        let mut loaded: HashMap<(i32, usize), Value> = HashMap::new();
         for j in 0..period {
             let inst = &insts[start + j];
             let st = &l.strides[j];
@@ -241,9 +301,18 @@ impl<'a, 'b> Fn<'a, 'b> {
                 // Defined earlier in this same repetition: a register.
                 if st[k] as usize == period && v0 >= start && v0 < start + j {
                     a.push(vals[v0 - start]);
+                } else if st[k] as usize == period && v0 < start && v0 + period >= start {
+                    let c = carried.iter().position(|&jp| jp == v0 + period - start);
+                    a.push(carry[c.expect("collected above")]);
+                } else if st[k] == 0 && v0 < start {
+                    a.push(inv[&v0]);
+                } else if let Some(&x) = loaded.get(&(st[k], v0)) {
+                    a.push(x);
                 } else {
                     let p = ptr(self, 2, st[k]);
-                    a.push(self.b.ins().load(types::F64, F, p, off(v0)?));
+                    let x = self.b.ins().load(types::F64, F, p, off(v0)?);
+                    loaded.insert((st[k], v0), x);
+                    a.push(x);
                 }
             }
             let n = ops.as_slice().len();
@@ -265,7 +334,7 @@ impl<'a, 'b> Fn<'a, 'b> {
                 }
                 ref inst => self.op(inst, &a, funcs)?,
             };
-            if !inst.is_effect() {
+            if !inst.is_effect() && kept[j] {
                 let p = ptr(self, 2, l.period as i32);
                 self.b.ins().store(F, v, p, off(start + j)?);
             }
@@ -278,9 +347,9 @@ impl<'a, 'b> Fn<'a, 'b> {
             i64::from(l.count),
         );
         let exit = self.b.create_block();
-        self.b
-            .ins()
-            .brif(more, header, &[BlockArg::Value(next)], exit, &[]);
+        let mut back = vec![BlockArg::Value(next)];
+        back.extend(carried.iter().map(|&jp| BlockArg::Value(vals[jp])));
+        self.b.ins().brif(more, header, &back, exit, &[]);
         self.b.switch_to_block(exit);
         Ok(())
     }
