@@ -13,6 +13,7 @@ pub struct Digits {
 
 impl Digits {
     /// The number of images.
+    #[allow(dead_code)] // not every includer counts them
     pub fn len(&self) -> usize {
         self.labels.len()
     }
@@ -34,8 +35,16 @@ impl Digits {
 
 /// Reads and parses the gzipped CSV next to the examples (path relative to the package root,
 /// so `cargo run --example` works from any directory inside the repository).
+#[allow(dead_code)] // the benches package reads the file through `load_from`
 pub fn load() -> Result<Digits, Box<dyn std::error::Error>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/data/digits.csv.gz");
+    load_from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/examples/data/digits.csv.gz"
+    ))
+}
+
+/// Reads and parses the gzipped CSV at `path`.
+pub fn load_from(path: &str) -> Result<Digits, Box<dyn std::error::Error>> {
     let mut text = String::new();
     GzDecoder::new(std::fs::File::open(path)?).read_to_string(&mut text)?;
     let mut images = Vec::with_capacity(1797 * 64);

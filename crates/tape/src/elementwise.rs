@@ -1,6 +1,6 @@
 //! Tensor forms of [`Unary`], parameterised unary and [`Binary`] functions.
 use crate::op::{Binary, Op, TensorRef, Unary};
-use crate::shape::{broadcast_strides, for_each_broadcast, Shape};
+use crate::shape::{broadcast_strides, for_each_broadcast_row, Shape};
 use crate::Real;
 use std::marker::PhantomData;
 
@@ -109,8 +109,10 @@ impl<T: Real, B: Binary<T>> Op<T> for ZipOp<B> {
                 broadcast_strides(a.shape, &shape),
                 broadcast_strides(b.shape, &shape),
             );
-            for_each_broadcast(&shape, &sa, &sb, |o, ia, ib| {
-                out[o] = B::f(a.data[ia], b.data[ib])
+            let (len, last) = (*shape.dims().last().expect("rank ≥ 1"), shape.rank() - 1);
+            let row = zip_row_fn::<T, B>(sa[last], sb[last]);
+            for_each_broadcast_row(&shape, &sa, &sb, |o, ia, ib| {
+                row(&a.data[ia..], &b.data[ib..], &mut out[o..o + len])
             });
         }
     }
@@ -141,10 +143,74 @@ impl<T: Real, B: Binary<T>> Op<T> for ZipOp<B> {
                 broadcast_strides(b.shape, out.shape),
             );
             // Summing over the stretched axes is the adjoint of broadcasting.
-            for_each_broadcast(out.shape, &sa, &sb, |o, ia, ib| {
-                let d = pick(a.data[ia], b.data[ib], out.data[o]);
-                gi[if input == 0 { ia } else { ib }] += g[o] * d;
+            let (len, last) = (
+                *out.shape.dims().last().expect("rank ≥ 1"),
+                out.shape.rank() - 1,
+            );
+            let row = vjp_row_fn::<T, B>(input == 0, sa[last], sb[last]);
+            for_each_broadcast_row(out.shape, &sa, &sb, |o, ia, ib| {
+                let (y, g) = (&out.data[o..o + len], &g[o..o + len]);
+                let gi = &mut gi[if input == 0 { ia } else { ib }..];
+                row(&a.data[ia..], &b.data[ib..], y, g, gi)
             });
+        }
+    }
+}
+
+/// One row of a broadcast binary forward, `out[j] = f(a[j·TA], b[j·TB])`.
+type ZipRow<T> = fn(&[T], &[T], &mut [T]);
+/// One row of its VJP, `gi[j·T] += g[j] · ∂f/∂(a or b)`, `T` the differentiated operand's stride.
+type VjpRow<T> = fn(&[T], &[T], &[T], &[T], &mut [T]);
+
+/// The row kernel for the last-axis strides `(ta, tb)`, each 0 (stretched) or 1.
+fn zip_row_fn<T: Real, B: Binary<T>>(ta: usize, tb: usize) -> ZipRow<T> {
+    match (ta, tb) {
+        (1, 1) => zip_row::<T, B, 1, 1>,
+        (1, 0) => zip_row::<T, B, 1, 0>,
+        (0, 1) => zip_row::<T, B, 0, 1>,
+        _ => zip_row::<T, B, 0, 0>,
+    }
+}
+
+// The strides are constants so that each kernel is a plain loop (vectorised where `f` allows)
+// rather than an index computation per element.
+fn zip_row<T: Real, B: Binary<T>, const TA: usize, const TB: usize>(
+    a: &[T],
+    b: &[T],
+    out: &mut [T],
+) {
+    for (j, o) in out.iter_mut().enumerate() {
+        *o = B::f(a[j * TA], b[j * TB]);
+    }
+}
+
+/// The VJP row kernel for operand a (`wrt_a`) or b and the last-axis strides `(ta, tb)`.
+fn vjp_row_fn<T: Real, B: Binary<T>>(wrt_a: bool, ta: usize, tb: usize) -> VjpRow<T> {
+    match (wrt_a, ta, tb) {
+        (true, 1, 1) => vjp_row::<T, B, 1, 1, true>,
+        (true, 1, 0) => vjp_row::<T, B, 1, 0, true>,
+        (true, 0, 1) => vjp_row::<T, B, 0, 1, true>,
+        (true, _, _) => vjp_row::<T, B, 0, 0, true>,
+        (false, 1, 1) => vjp_row::<T, B, 1, 1, false>,
+        (false, 1, 0) => vjp_row::<T, B, 1, 0, false>,
+        (false, 0, 1) => vjp_row::<T, B, 0, 1, false>,
+        (false, _, _) => vjp_row::<T, B, 0, 0, false>,
+    }
+}
+
+fn vjp_row<T: Real, B: Binary<T>, const TA: usize, const TB: usize, const WRT_A: bool>(
+    a: &[T],
+    b: &[T],
+    y: &[T],
+    g: &[T],
+    gi: &mut [T],
+) {
+    for (j, (&y, &g)) in y.iter().zip(g).enumerate() {
+        let (da, db) = B::d(a[j * TA], b[j * TB], y);
+        if WRT_A {
+            gi[j * TA] += g * da;
+        } else {
+            gi[j * TB] += g * db;
         }
     }
 }

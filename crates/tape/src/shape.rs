@@ -208,21 +208,29 @@ pub(crate) fn broadcast_strides(input: &Shape, out: &Shape) -> SmallVec<[usize; 
         .collect()
 }
 
-/// Calls `f(out_index, a_index, b_index)` for every element of the broadcast shape `out`.
-pub(crate) fn for_each_broadcast(
+/// Calls `f(out_start, a_start, b_start)` at the start of every row (a run along the last
+/// axis) of the broadcast shape `out`, rank ≥ 1. The caller walks the row itself with the last
+/// axis's strides, which are 0 or 1, so the per-element work is a plain loop the compiler
+/// vectorises; the odometer runs once per row, not once per element.
+pub(crate) fn for_each_broadcast_row(
     out: &Shape,
     sa: &[usize],
     sb: &[usize],
     mut f: impl FnMut(usize, usize, usize),
 ) {
-    let n = out.numel();
     let r = out.rank();
-    let mut idx: SmallVec<[usize; 4]> = SmallVec::from_elem(0, r);
+    debug_assert!(r >= 1, "rank-0 broadcasts take the equal-shape path");
+    let len = out.0[r - 1];
+    if len == 0 {
+        return;
+    }
+    let rows = out.numel() / len;
+    let mut idx: SmallVec<[usize; 4]> = SmallVec::from_elem(0, r - 1);
     let (mut ia, mut ib) = (0usize, 0usize);
-    for o in 0..n {
-        f(o, ia, ib);
-        // Odometer increment from the last axis, carrying offsets along.
-        for ax in (0..r).rev() {
+    for row in 0..rows {
+        f(row * len, ia, ib);
+        // Odometer increment over the outer axes, carrying offsets along.
+        for ax in (0..r - 1).rev() {
             idx[ax] += 1;
             ia += sa[ax];
             ib += sb[ax];
