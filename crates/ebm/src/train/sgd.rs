@@ -146,7 +146,16 @@ impl<T: Real> Sgd<T> {
         }
         let keys: Vec<_> = store.keys().collect();
         // First the whole update is computed and checked, so that a bad one writes nothing.
-        for ((&k, g), v) in keys.iter().zip(grads).zip(&velocity.v) {
+        // The check is a branch-free fold (it vectorises); only a failed one looks for the
+        // element to name.
+        let finite = keys.iter().zip(grads).zip(&velocity.v).all(|((&k, g), v)| {
+            let w = store.get(k).data();
+            w.iter().zip(g).zip(v).fold(true, |ok, ((&w, &g), &v)| {
+                let (v1, w1) = self.update(w, g, v);
+                ok & v1.is_finite() & w1.is_finite()
+            })
+        });
+        for ((&k, g), v) in keys.iter().zip(grads).zip(&velocity.v).filter(|_| !finite) {
             let w = store.get(k).data();
             for (e, ((&w, &g), &v)) in w.iter().zip(g).zip(v).enumerate() {
                 let (v1, w1) = self.update(w, g, v);
