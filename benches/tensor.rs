@@ -10,6 +10,9 @@
 //!   (recording included) and forward + backward, on a reused tape with the parameters bound
 //!   from a `ParamStore`.
 //!
+//! * `tensor/kmeans_dir`: GradBench `kmeans`'s Newton direction (forward-over-reverse on a
+//!   `Tape<Dual<f64>>`), whose matrix products are of duals.
+//!
 //! Run: `cargo bench -p wengert-benches --bench tensor`.
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 use ndarray::linalg::general_mat_mul;
@@ -163,5 +166,49 @@ fn mlp(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, matmul, mlp);
+/// GradBench `kmeans`'s Newton direction the way `tools/gradbench` computes it: the cost
+/// `Σᵢ minⱼ (‖cⱼ‖² − 2 pᵢ·cⱼ)` recorded on a `Tape<Dual<f64>>` with every centroid's tangent
+/// 1, one backward sweep (gradient in the real parts, `H·1` in the tangents). Its products
+/// (`[n, d]·[d, k]` forward, `[d, n]·[n, k]` backward) are of duals.
+fn kmeans_dir(c: &mut Criterion) {
+    use wengert::tape::dual::Dual;
+    let mut group = c.benchmark_group("tensor/kmeans_dir");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(300))
+        .measurement_time(Duration::from_secs(2));
+    for &(n, k, d) in &[
+        (1000usize, 10usize, 8usize),
+        (1000, 100, 16),
+        (1000, 1000, 8),
+    ] {
+        let points: Vec<Dual<f64>> = data(n * d, 1)
+            .iter()
+            .map(|&v| Dual::constant(v as f64))
+            .collect();
+        let cents: Vec<Dual<f64>> = data(k * d, 2)
+            .iter()
+            .map(|&v| Dual::variable(v as f64))
+            .collect();
+        let mut tape = Tape::<Dual<f64>>::new();
+        group.bench_function(
+            BenchmarkId::from_parameter(format!("n{n}_k{k}_d{d}")),
+            |b| {
+                b.iter(|| {
+                    tape.clear();
+                    let p = tape.constant_tensor_from([n, d], &points);
+                    let cv = tape.tensor_from([k, d], &cents);
+                    let c2 = cv.square().sum_axis(Axis(1)).reshape([1, k]);
+                    let cross = p.matmul((cv * Dual::constant(-2.0)).t());
+                    let y = (cross + c2).min_axis(Axis(1)).sum();
+                    let g = tape.backward(y);
+                    black_box(g.wrt(cv)[0])
+                })
+            },
+        );
+    }
+    group.finish();
+}
+
+criterion_group!(benches, matmul, mlp, kmeans_dir);
 criterion_main!(benches);

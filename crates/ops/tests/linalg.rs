@@ -329,3 +329,65 @@ fn dual_numbers_take_the_generic_path() {
         assert_relative_eq!(x.re, w, epsilon = 1e-12);
     }
 }
+
+/// Above a size (and with an inner dimension of 16 or more) `Dual<f64>` products run as three
+/// `dgemm`s on value and tangent planes. For `L = Σ W ⊙ (A·B)` with tangents on both operands:
+/// the values are the f64 product, the tangents `dA·B + A·dB`; the adjoints' real parts are
+/// the f64 gradients `W·Bᵀ`, `Aᵀ·W`, and their tangents `W·dBᵀ`, `dAᵀ·W`.
+#[test]
+fn large_dual_products_take_the_plane_kernel_and_agree() {
+    use wengert_tape::dual::Dual64;
+    let (m, k, n) = (24, 20, 18);
+    let vals = |len: usize, s: f64| -> Vec<f64> {
+        (0..len).map(|i| ((i as f64 + s) * 0.37).sin()).collect()
+    };
+    let (av, da, bv, db, w) = (
+        vals(m * k, 1.0),
+        vals(m * k, 2.0),
+        vals(k * n, 3.0),
+        vals(k * n, 4.0),
+        vals(m * n, 5.0),
+    );
+    let t = Tape::<f64>::new();
+    let f64mm = |x: &[f64], xs: [usize; 2], y: &[f64], ys: [usize; 2]| {
+        t.constant_tensor(xs, x.to_vec())
+            .matmul(t.constant_tensor(ys, y.to_vec()))
+            .to_vec()
+    };
+    let tr = |x: &[f64], r: usize, c: usize| -> Vec<f64> {
+        (0..r * c).map(|q| x[(q % r) * c + q / r]).collect()
+    };
+    let c = f64mm(&av, [m, k], &bv, [k, n]);
+    let dc: Vec<f64> = f64mm(&da, [m, k], &bv, [k, n])
+        .iter()
+        .zip(f64mm(&av, [m, k], &db, [k, n]))
+        .map(|(x, y)| x + y)
+        .collect();
+    let ga = f64mm(&w, [m, n], &tr(&bv, k, n), [n, k]);
+    let dga = f64mm(&w, [m, n], &tr(&db, k, n), [n, k]);
+    let gb = f64mm(&tr(&av, m, k), [k, m], &w, [m, n]);
+    let dgb = f64mm(&tr(&da, m, k), [k, m], &w, [m, n]);
+
+    let td = Tape::<Dual64>::new();
+    let duals = |x: &[f64], d: &[f64]| -> Vec<Dual64> {
+        x.iter().zip(d).map(|(&x, &d)| Dual64::new(x, d)).collect()
+    };
+    let a = td.tensor([m, k], duals(&av, &da));
+    let b = td.tensor([k, n], duals(&bv, &db));
+    let cd = a.matmul(b);
+    let wd: Vec<Dual64> = w.iter().map(|&x| Dual64::new(x, 0.0)).collect();
+    let g = td.backward((cd * td.constant_tensor([m, n], wd)).sum_all());
+    let close = |x: f64, y: f64| assert_relative_eq!(x, y, epsilon = 1e-12, max_relative = 1e-12);
+    for (x, (&v, &t)) in cd.to_vec().iter().zip(c.iter().zip(&dc)) {
+        close(x.re, v);
+        close(x.eps, t);
+    }
+    for (x, (&v, &t)) in g.wrt(a).iter().zip(ga.iter().zip(&dga)) {
+        close(x.re, v);
+        close(x.eps, t);
+    }
+    for (x, (&v, &t)) in g.wrt(b).iter().zip(gb.iter().zip(&dgb)) {
+        close(x.re, v);
+        close(x.eps, t);
+    }
+}

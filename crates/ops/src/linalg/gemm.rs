@@ -6,7 +6,8 @@
 //! that hands the views' pointers and strides straight to `matrixmultiply` (and dispatches on
 //! the element type itself). A transposed operand is the same slice with its strides swapped
 //! ([`Mat::t`]): nothing is copied or materialised, and `matrixmultiply` packs either layout
-//! at the same speed. Other element types (forward-mode duals) take [`gemm_fallback`].
+//! at the same speed. `Dual<f64>` products of some size run as three `dgemm`s
+//! (`gemm_dual`); other element types take [`gemm_fallback`].
 use ndarray::linalg::general_mat_mul;
 use ndarray::{ArrayView2, ArrayViewMut2, ShapeBuilder};
 use std::any::TypeId;
@@ -66,6 +67,9 @@ pub(crate) fn gemm<T: Real>(a: Mat<'_, T>, b: Mat<'_, T>, accumulate: bool, c: &
         return;
     }
     if !has_kernel::<T>() {
+        if super::gemm_dual::try_gemm_dual(a, b, accumulate, c) {
+            return;
+        }
         return gemm_fallback(a, b, accumulate, c);
     }
     // The views are in bounds by construction (every caller slices exactly the operand), so a

@@ -2,8 +2,9 @@
 //! `transpose`).
 //!
 //! Products of `f32` and `f64` run in `matrixmultiply`'s `sgemm`/`dgemm`, forward and
-//! backward, with transposed operands passed as strided views (nothing is copied); other
-//! element types, such as forward-mode duals, use a plain loop.
+//! backward, with transposed operands passed as strided views (nothing is copied);
+//! `Dual<f64>` products (forward-over-reverse) split into value and tangent planes and run as
+//! three `dgemm`s; other element types use a plain loop.
 //!
 //! ```
 //! use wengert_ops::prelude::*;
@@ -23,6 +24,7 @@ use crate::Axis;
 use wengert_tape::{Error, Real, Var};
 
 mod gemm;
+mod gemm_dual;
 mod matmul;
 mod transpose;
 
