@@ -80,7 +80,15 @@ fn matrixmultiply_dgemm(a: &[f64], bt: &[f64], c: &mut [f64], k: usize, n: usize
     ndarray::linalg::general_mat_mul(1.0, &a, &bt.t(), 0.0, &mut cv);
 }
 
-fn digits_step(c: &mut Criterion) {
+/// The first 128 digits and a freshly initialised net.
+struct Setup {
+    x: Vec<f64>,
+    y: Vec<usize>,
+    store: ParamStore<f64>,
+    model: Classifier<Sequential<f64>, f64>,
+}
+
+fn setup() -> Setup {
     let data = digits::load_from(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../examples/data/digits.csv.gz"
@@ -88,10 +96,18 @@ fn digits_step(c: &mut Criterion) {
     .expect("examples/data/digits.csv.gz");
     let idx: Vec<usize> = (0..B).collect();
     let (x, y) = data.batch(&idx);
-
     let mut store = ParamStore::<f64>::new();
     let g = Sequential::two_layer(&mut store, "g", 64, 64, 10, &mut init::rng(1));
-    let model = Classifier::new(g, 10);
+    Setup {
+        x,
+        y,
+        store,
+        model: Classifier::new(g, 10),
+    }
+}
+
+fn digits_step(c: &mut Criterion) {
+    let Setup { x, y, store, model } = setup();
     let weights: Vec<Vec<f64>> = store.keys().map(|k| store.get(k).data().to_vec()).collect();
     let mut trainer = Trainer::new(store.clone(), Sgd::new(STILL).with_momentum(0.9), 2);
 
@@ -140,16 +156,7 @@ fn digits_step(c: &mut Criterion) {
 /// function in its own window, so on a shared machine a load change between windows moves the
 /// ratio more than the code does; interleaving puts both under the same load.
 fn interleaved_ratio() {
-    let data = digits::load_from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../examples/data/digits.csv.gz"
-    ))
-    .expect("examples/data/digits.csv.gz");
-    let idx: Vec<usize> = (0..B).collect();
-    let (x, y) = data.batch(&idx);
-    let mut store = ParamStore::<f64>::new();
-    let g = Sequential::two_layer(&mut store, "g", 64, 64, 10, &mut init::rng(1));
-    let model = Classifier::new(g, 10);
+    let Setup { x, y, store, model } = setup();
     let mut trainer = Trainer::new(store, Sgd::new(STILL).with_momentum(0.9), 2);
     let mut tape = Tape::<f64>::new();
     // Both read the trainer's current weights: the forward of the step being measured.
