@@ -69,6 +69,8 @@ setup() {
   [ -f /usr/include/boost/pool/pool_alloc.hpp ] || missing+=(libboost-dev)
   if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then
+      # a fresh machine (or container) has no package lists yet: install alone fails there
+      apt-get update -q
       apt-get install -y "${missing[@]}"
     else
       echo "run: sudo apt-get install ${missing[*]}" >&2
