@@ -155,22 +155,25 @@ impl<T: Real> Sgd<T> {
                 ok & v1.is_finite() & w1.is_finite()
             })
         });
-        for ((&k, g), v) in keys.iter().zip(grads).zip(&velocity.v).filter(|_| !finite) {
-            let w = store.get(k).data();
-            for (e, ((&w, &g), &v)) in w.iter().zip(g).zip(v).enumerate() {
-                let (v1, w1) = self.update(w, g, v);
-                if !(v1.is_finite() && w1.is_finite()) {
-                    return Err(Error::here(ErrorKind::NonFinite {
-                        what: format!(
-                            "sgd step: parameter {:?} element {e} would become {w1:?} \
-                             (weight {w:?}, gradient {g:?}, learning rate {:?}); nothing was \
-                             updated",
-                            store.name(k),
-                            self.lr
-                        ),
-                    }));
+        if !finite {
+            for ((&k, g), v) in keys.iter().zip(grads).zip(&velocity.v) {
+                let w = store.get(k).data();
+                for (e, ((&w, &g), &v)) in w.iter().zip(g).zip(v).enumerate() {
+                    let (v1, w1) = self.update(w, g, v);
+                    if !(v1.is_finite() && w1.is_finite()) {
+                        return Err(Error::here(ErrorKind::NonFinite {
+                            what: format!(
+                                "sgd step: parameter {:?} element {e} would become {w1:?} \
+                                 (weight {w:?}, gradient {g:?}, learning rate {:?}); nothing was \
+                                 updated",
+                                store.name(k),
+                                self.lr
+                            ),
+                        }));
+                    }
                 }
             }
+            unreachable!("the fold found a non-finite update");
         }
         for ((k, g), v) in keys.into_iter().zip(grads).zip(&mut velocity.v) {
             for ((w, &g), v) in store.get_mut(k).data_mut().iter_mut().zip(g).zip(v) {
