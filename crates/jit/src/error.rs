@@ -76,6 +76,14 @@ impl Error {
         Error { kind, loc: None }
     }
 
+    /// The error, located at `loc` (for errors made away from the caller's frame).
+    pub(crate) fn at(self, loc: &'static Location<'static>) -> Error {
+        Error {
+            loc: Some(loc),
+            ..self
+        }
+    }
+
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
         &self.kind

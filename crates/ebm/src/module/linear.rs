@@ -175,7 +175,7 @@ impl<T: Real> Module<T> for Linear {
     fn forward<'t>(&self, p: &Bound<'t, '_, T>, x: Var<'t, T>) -> Var<'t, T> {
         let w = p.var(self.w);
         let out = if x.shape().rank() == 2 {
-            x.matmul(w.t())
+            x.matmul_t(w)
         } else {
             w.matmul(x)
         };

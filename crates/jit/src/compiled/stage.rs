@@ -2,9 +2,10 @@
 use super::lower;
 use crate::error::{Error, ErrorKind};
 use crate::ir::{Cmp, GuardSite, Inst, Program};
-use crate::kernel::Kernel;
+use crate::kernel::{GuardFailed, Kernel};
 use crate::opt;
 use crate::trace::Traced;
+use std::panic::Location;
 use std::sync::Mutex;
 use wengert_tape::Real;
 
@@ -16,9 +17,9 @@ pub(super) struct Stage<T: Real> {
     guard_sites: Vec<GuardSite>,
     inputs: usize,
     outputs: usize,
-    /// `inputs + outputs + scratch`: what a call needs (kept, not asked of the kernel per call).
-    len: usize,
-    /// Buffers of `inputs + outputs + scratch` elements: taken by a call, given back after,
+    /// The kernel's scratch length (kept, not asked of the kernel per call).
+    scratch: usize,
+    /// Working buffers: taken by a call, given back after,
     /// so that warm calls allocate nothing and concurrent calls each have their own.
     pool: Mutex<Vec<Vec<T>>>,
 }
@@ -30,7 +31,7 @@ impl<T: Real> Stage<T> {
         let guard_sites = program.guard_sites.clone();
         let kernel = lower(program.clone());
         Stage {
-            len: inputs + outputs + kernel.scratch_len(),
+            scratch: kernel.scratch_len(),
             kernel,
             program,
             guard_sites,
@@ -40,49 +41,32 @@ impl<T: Real> Stage<T> {
         }
     }
 
-    /// Runs with the inputs written by `fill`, then hands the outputs to `read`, in a
-    /// buffer taken from the pool (and given back).
+    /// Runs at the caller's inputs `x` (read in place: no copy), then hands the outputs to
+    /// `read`.
     #[track_caller]
-    pub fn call<R>(
-        &self,
-        fill: impl FnOnce(&mut [T]),
-        read: impl FnOnce(&[T]) -> R,
-    ) -> Result<R, Error> {
-        // A small program runs in a buffer on the stack: no lock, no pool. Taking and giving
-        // back a pooled buffer is two lock round trips, 25 of the 29 ns of a call of
-        // GradBench `hello` (x²); zeroing a stack buffer of 16 or 64 elements is a few
-        // stores.
-        let len = self.len();
-        if len <= 16 {
-            return self.call_on_stack::<16, R>(fill, read);
-        }
-        if len <= 64 {
-            return self.call_on_stack::<64, R>(fill, read);
-        }
-        let popped = self.pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
-        let mut buf = popped.unwrap_or_default();
-        let r = self.call_in(&mut buf, fill, read);
-        self.pool
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(buf);
-        r
+    pub fn call<R>(&self, x: &[T], read: impl FnOnce(&[T]) -> R) -> Result<R, Error> {
+        let at = Location::caller();
+        let r = self.with_buf(self.outputs + self.scratch, |buf| self.run(x, buf, read));
+        // The error is made here, not in the closure: a closure cannot track its caller.
+        r.map_err(|g| self.guard_error(g.id, at))
     }
 
-    /// The elements a call needs: inputs, outputs, scratch.
-    fn len(&self) -> usize {
-        self.len
-    }
-
-    /// [`Stage::call`] in a buffer of `N >= self.len()` elements on the stack.
+    /// Runs at the inputs `a` followed by `b` (a vector-Jacobian product's `x` and `w`).
     #[track_caller]
-    fn call_on_stack<const N: usize, R>(
+    pub fn call_joined<R>(
         &self,
-        fill: impl FnOnce(&mut [T]),
+        a: &[T],
+        b: &[T],
         read: impl FnOnce(&[T]) -> R,
     ) -> Result<R, Error> {
-        let mut buf = [T::zero(); N];
-        self.run(&mut buf, fill, read)
+        let at = Location::caller();
+        let r = self.with_buf(self.inputs + self.outputs + self.scratch, |buf| {
+            let (x, rest) = buf.split_at_mut(self.inputs);
+            x[..a.len()].copy_from_slice(a);
+            x[a.len()..].copy_from_slice(b);
+            self.run(x, rest, read)
+        });
+        r.map_err(|g| self.guard_error(g.id, at))
     }
 
     /// [`Stage::call`] in the caller's buffer (grown on first use, then reused).
@@ -90,37 +74,66 @@ impl<T: Real> Stage<T> {
     pub fn call_in<R>(
         &self,
         buf: &mut Vec<T>,
-        fill: impl FnOnce(&mut [T]),
+        x: &[T],
         read: impl FnOnce(&[T]) -> R,
     ) -> Result<R, Error> {
-        let len = self.len();
+        let at = Location::caller();
+        let len = self.outputs + self.scratch;
         if buf.len() < len {
             buf.resize(len, T::zero());
         }
-        self.run(buf, fill, read)
+        let r = self.run(x, buf, read);
+        r.map_err(|g| self.guard_error(g.id, at))
     }
 
-    /// Runs in `buf` (at least [`Stage::len`] elements).
-    #[track_caller]
+    /// Lends `f` a buffer of at least `len` elements. A small one lives on the stack: no
+    /// lock, no pool. Taking and giving back a pooled buffer is two lock round trips, most of
+    /// a call of GradBench `hello` (x²); zeroing 16 or 64 elements is a few stores.
+    #[inline]
+    fn with_buf<R>(&self, len: usize, f: impl FnOnce(&mut [T]) -> R) -> R {
+        if len <= 16 {
+            f(&mut [T::zero(); 16])
+        } else {
+            self.with_larger_buf(len, f)
+        }
+    }
+
+    /// [`Stage::with_buf`] above 16 elements, kept out of line so that the smallest calls
+    /// have a small stack frame.
+    #[inline(never)]
+    fn with_larger_buf<R>(&self, len: usize, f: impl FnOnce(&mut [T]) -> R) -> R {
+        if len <= 64 {
+            return f(&mut [T::zero(); 64]);
+        }
+        let popped = self.pool.lock().unwrap_or_else(|e| e.into_inner()).pop();
+        let mut buf = popped.unwrap_or_default();
+        if buf.len() < len {
+            buf.resize(len, T::zero());
+        }
+        let r = f(&mut buf);
+        self.pool
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(buf);
+        r
+    }
+
+    /// Runs at `x`, with `buf` (at least `outputs + scratch` elements) for the outputs and
+    /// the scratch.
+    #[inline]
     fn run<R>(
         &self,
+        x: &[T],
         buf: &mut [T],
-        fill: impl FnOnce(&mut [T]),
         read: impl FnOnce(&[T]) -> R,
-    ) -> Result<R, Error> {
-        let (x, rest) = buf.split_at_mut(self.inputs);
-        let (out, scratch) = rest.split_at_mut(self.outputs);
-        fill(x);
-        match self.kernel.run(x, out, scratch) {
-            Ok(()) => Ok(read(out)),
-            Err(g) => Err(self.guard_error(g.id)),
-        }
+    ) -> Result<R, GuardFailed> {
+        let (out, scratch) = buf.split_at_mut(self.outputs);
+        self.kernel.run(x, out, scratch).map(|()| read(out))
     }
 
     /// The error of guard `id`: its comparison, its traced outcome and its line.
     #[cold]
-    #[track_caller]
-    fn guard_error(&self, id: u32) -> Error {
+    fn guard_error(&self, id: u32, at: &'static Location<'static>) -> Error {
         let (cmp, expect) = self
             .program
             .insts
@@ -132,12 +145,13 @@ impl<T: Real> Stage<T> {
                 _ => None,
             })
             .unwrap_or((Cmp::Eq, true));
-        Error::here(ErrorKind::Guard {
+        Error::new(ErrorKind::Guard {
             id,
             loc: self.guard_sites[id as usize].loc,
             cmp,
             expect,
         })
+        .at(at)
     }
 }
 

@@ -124,18 +124,28 @@ fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
         }
     }
     let kept = loop_stores(r);
-    let mut pieces: Vec<Piece> = Vec::new();
+    // Neighbouring straight regions are one run (each function is a call per run).
+    let mut runs: Vec<Piece> = Vec::new();
     for region in &r.regions {
-        match region {
-            Region::Straight { start, end } => {
-                let (mut s, end) = (*start as usize, *end as usize);
+        match (region, runs.last_mut()) {
+            (Region::Straight { end, .. }, Some(Piece::Straight(_, e))) => *e = *end as usize,
+            (Region::Straight { start, end }, _) => {
+                runs.push(Piece::Straight(*start as usize, *end as usize))
+            }
+            (Region::Loop(l), _) => runs.push(Piece::Loop(l)),
+        }
+    }
+    let mut pieces: Vec<Piece> = Vec::new();
+    for run in runs {
+        match run {
+            Piece::Straight(mut s, end) => {
                 while s < end {
                     let e = end.min(s + CHUNK);
                     pieces.push(Piece::Straight(s, e));
                     s = e;
                 }
             }
-            Region::Loop(l) => pieces.push(Piece::Loop(l)),
+            lp => pieces.push(lp),
         }
     }
     let mut kept = kept.iter();

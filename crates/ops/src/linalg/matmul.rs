@@ -19,6 +19,9 @@ struct Plan {
     n: usize,
     /// Whether B has one block per batch element (else every product uses the one B).
     b_batched: bool,
+    /// Whether B is stored transposed (`n × k`, as a linear layer's weights): the product
+    /// reads it through swapped strides instead of a materialized transpose.
+    b_t: bool,
 }
 
 impl Plan {
@@ -29,6 +32,21 @@ impl Plan {
             k,
             n,
             b_batched: false,
+            b_t: false,
+        }
+    }
+
+    /// The block of B for batch element `i`, as the `k × n` matrix the product uses.
+    fn b<'a, T>(&self, data: &'a [T], i: usize) -> Mat<'a, T> {
+        let off = if self.b_batched {
+            i * self.k * self.n
+        } else {
+            0
+        };
+        if self.b_t {
+            Mat::row_major(&data[off..], self.n, self.k).t()
+        } else {
+            Mat::row_major(&data[off..], self.k, self.n)
         }
     }
 }
@@ -48,7 +66,7 @@ impl<T: Real> Op<T> for MatMul {
         let Plan { m, k, n, .. } = self.plan;
         for i in 0..self.plan.batch {
             let a = Mat::row_major(&inputs[0].data[i * m * k..], m, k);
-            let b = Mat::row_major(&inputs[1].data[self.b_off(i)..], k, n);
+            let b = self.plan.b(inputs[1].data, i);
             gemm(a, b, false, &mut out[i * m * n..(i + 1) * m * n]);
         }
     }
@@ -66,8 +84,13 @@ impl<T: Real> Op<T> for MatMul {
             let g = Mat::row_major(&grad_out[i * m * n..], m, n);
             if input == 0 {
                 // dA_i += G_i · B_iᵀ
-                let bt = Mat::row_major(&inputs[1].data[self.b_off(i)..], k, n).t();
+                let bt = self.plan.b(inputs[1].data, i).t();
                 gemm(g, bt, true, &mut grad_in[i * m * k..(i + 1) * m * k]);
+            } else if self.plan.b_t {
+                // B is stored as Bᵀ: d(Bᵀ) += (A_iᵀ · G_i)ᵀ = G_iᵀ · A_i
+                let a = Mat::row_major(&inputs[0].data[i * m * k..], m, k);
+                let off = self.b_off(i);
+                gemm(g.t(), a, true, &mut grad_in[off..off + k * n]);
             } else {
                 // dB_i += A_iᵀ · G_i (a shared B sums over the batch through the `+=`)
                 let at = Mat::row_major(&inputs[0].data[i * m * k..], m, k).t();
@@ -130,6 +153,7 @@ fn plan(a: &Shape, b: &Shape) -> Result<(Plan, Shape), Error> {
                 k,
                 n,
                 b_batched: true,
+                b_t: false,
             };
             (plan, Shape::from([bs, m, n]))
         }
@@ -247,6 +271,62 @@ pub fn try_outer<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Result<Var<'t, T>
 #[track_caller]
 pub fn outer<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Var<'t, T> {
     try_outer(a, b).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// [`matmul_t`], returning an error instead of panicking.
+///
+/// # Errors
+/// [`ErrorKind::ShapeMismatch`] naming `"matmul_t"` and both shapes when the rows of `b` are
+/// not as long as the rows of `a`; [`ErrorKind::InvalidArgument`] unless `a` is 1-D, 2-D or
+/// 3-D and `b` is 2-D; [`ErrorKind::DifferentTapes`].
+///
+/// ```
+/// use wengert_ops::linalg::try_matmul_t;
+/// let tape = wengert_tape::Tape::<f64>::new();
+/// let (x, w) = (tape.tensor([2, 3], vec![0.0; 6]), tape.tensor([4, 2], vec![0.0; 8]));
+/// let err = try_matmul_t(x, w).unwrap_err();
+/// assert!(err.to_string().contains("matmul_t: shape mismatch: [2, 3] and [4, 2]"));
+/// ```
+#[track_caller]
+pub fn try_matmul_t<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Result<Var<'t, T>, Error> {
+    same_tape("matmul_t", &[a, b])?;
+    let (sa, sb) = (a.shape(), b.shape());
+    let (rows, out) =
+        match (sa.dims(), sb.dims()) {
+            (&[k], &[n, k2]) if k == k2 => (1, Shape::from([n])),
+            (&[m, k], &[n, k2]) if k == k2 => (m, Shape::from([m, n])),
+            (&[bs, m, k], &[n, k2]) if k == k2 => (bs * m, Shape::from([bs, m, n])),
+            (&[_] | &[_, _] | &[_, _, _], &[_, _]) => {
+                return Err(Error::here(ErrorKind::ShapeMismatch {
+                    op: "matmul_t",
+                    lhs: sa,
+                    rhs: sb,
+                }))
+            }
+            _ => return Err(invalid(
+                "matmul_t",
+                format!(
+                    "cannot multiply {sa} by the transpose of {sb}: b must be 2-D, a 1-D to 3-D"
+                ),
+            )),
+        };
+    let (n, k) = (sb.dims()[0], sb.dims()[1]);
+    let plan = Plan {
+        b_t: true,
+        ..Plan::single(rows, k, n)
+    };
+    Ok(record("matmul_t", plan, a, b, out))
+}
+
+/// `a · bᵀ` for `b` of shape `(n, k)`: a linear layer's `x Wᵀ` (`torch.nn.functional.linear`
+/// without the bias), read through swapped strides, with no transposed copy of `b` on the
+/// tape (see [`LinalgExt::matmul_t`](super::LinalgExt::matmul_t)).
+///
+/// # Panics
+/// If the shapes do not fit together (see [`try_matmul_t`]).
+#[track_caller]
+pub fn matmul_t<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Var<'t, T> {
+    try_matmul_t(a, b).unwrap_or_else(|e| panic!("{e}"))
 }
 
 #[track_caller]

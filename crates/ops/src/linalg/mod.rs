@@ -28,7 +28,7 @@ mod gemm_dual;
 mod matmul;
 mod transpose;
 
-pub use matmul::{dot, matmul, outer, try_dot, try_matmul, try_outer};
+pub use matmul::{dot, matmul, matmul_t, outer, try_dot, try_matmul, try_matmul_t, try_outer};
 pub use transpose::{t, transpose, try_t, try_transpose};
 
 /// Linear-algebra methods on [`Var`].
@@ -84,6 +84,34 @@ pub trait LinalgExt<'t, T: Real> {
     /// [`ErrorKind::InvalidArgument`](wengert_tape::ErrorKind::InvalidArgument) for ranks
     /// outside the table, [`ErrorKind::DifferentTapes`](wengert_tape::ErrorKind::DifferentTapes).
     fn try_matmul(self, other: Var<'t, T>) -> Result<Var<'t, T>, Error>;
+
+    /// `self · otherᵀ` for `other` of shape `(n, k)`, and `self` of shape `(k)`, `(m, k)` or
+    /// `(b, m, k)`: a linear layer's `x Wᵀ`, the same product as `self.matmul(other.t())`
+    /// without the transposed copy (nor its backward pass). VJPs `∂L/∂A = G·B`,
+    /// `∂L/∂B = Gᵀ·A`.
+    ///
+    /// # Panics
+    /// If the shapes do not fit together: see [`try_matmul_t`].
+    ///
+    /// ```
+    /// use wengert_ops::prelude::*;
+    /// let tape = wengert_tape::Tape::<f64>::new();
+    /// let x = tape.tensor([1, 2], vec![1.0, 2.0]);
+    /// let w = tape.tensor([3, 2], vec![1.0, 0.0, 0.0, 1.0, 1.0, 1.0]);
+    /// let y = x.matmul_t(w);
+    /// assert_eq!(y.to_vec(), vec![1.0, 2.0, 3.0]);
+    /// let g = tape.backward(y.sum_all());
+    /// // L = Σ x Wᵀ: ∂L/∂x = 1·W (column sums of W), ∂L/∂W = 1ᵀ·x (x in every row)
+    /// assert_eq!(g.wrt(x), &[2.0, 2.0]);
+    /// assert_eq!(g.wrt(w), &[1.0, 2.0, 1.0, 2.0, 1.0, 2.0]);
+    /// ```
+    fn matmul_t(self, other: Var<'t, T>) -> Var<'t, T>;
+
+    /// [`LinalgExt::matmul_t`], returning an error instead of panicking.
+    ///
+    /// # Errors
+    /// As [`try_matmul_t`].
+    fn try_matmul_t(self, other: Var<'t, T>) -> Result<Var<'t, T>, Error>;
 
     /// The inner product of two vectors, `Σᵢ aᵢ bᵢ` (rank 0), with `∂/∂a = b`, `∂/∂b = a`.
     ///
@@ -161,6 +189,14 @@ impl<'t, T: Real> LinalgExt<'t, T> for Var<'t, T> {
     #[track_caller]
     fn try_matmul(self, other: Var<'t, T>) -> Result<Var<'t, T>, Error> {
         try_matmul(self, other)
+    }
+    #[track_caller]
+    fn matmul_t(self, other: Var<'t, T>) -> Var<'t, T> {
+        matmul_t(self, other)
+    }
+    #[track_caller]
+    fn try_matmul_t(self, other: Var<'t, T>) -> Result<Var<'t, T>, Error> {
+        try_matmul_t(self, other)
     }
     #[track_caller]
     fn dot(self, other: Var<'t, T>) -> Var<'t, T> {
