@@ -15,8 +15,11 @@
 //! Whatever back end `Compiled` picks (Cranelift for `f64` with the default features, the
 //! interpreter otherwise) is what is measured: this file uses only the public API.
 //!
+//! After the criterion groups the binary prints issue 12's ratios measured interleaved (see
+//! `interleaved_ratios`): the numbers its targets are judged by.
+//!
 //! Run: `cargo bench -p wengert-benches --bench jit`.
-use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode};
+use criterion::{criterion_group, BenchmarkId, Criterion, SamplingMode};
 use std::hint::black_box;
 use std::time::Duration;
 use wengert::jit::fori::{fori_loop, Read};
@@ -322,5 +325,104 @@ fn all(c: &mut Criterion) {
     hello(c);
 }
 
+/// Seconds for `reps` calls of `f`.
+fn time(reps: usize, mut f: impl FnMut()) -> f64 {
+    let t = std::time::Instant::now();
+    for _ in 0..reps {
+        f();
+    }
+    t.elapsed().as_secs_f64()
+}
+
+/// The median and quartiles of `rounds` ratios `a / b`, each round timing `reps` calls of both
+/// in alternating order, so that both run under the same load.
+fn interleaved(rounds: usize, reps: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> [f64; 3] {
+    time(reps, &mut a);
+    time(reps, &mut b);
+    let mut r: Vec<f64> = (0..rounds)
+        .map(|k| {
+            if k % 2 == 0 {
+                let ta = time(reps, &mut a);
+                ta / time(reps, &mut b)
+            } else {
+                let tb = time(reps, &mut b);
+                time(reps, &mut a) / tb
+            }
+        })
+        .collect();
+    r.sort_by(f64::total_cmp);
+    [r[rounds / 2], r[rounds / 4], r[3 * rounds / 4]]
+}
+
+/// Issue 12's ratios measured interleaved (31 rounds; criterion's separate windows move a
+/// ratio by ±20 % on a loaded machine): compiled gradient ÷ plain f64 evaluation for both
+/// functions, re-rolled and through `fori_loop`, and `hello` compiled ÷ hand-written.
+fn interleaved_ratios() {
+    let show = |name: &str, [m, lo, hi]: [f64; 3]| {
+        println!(
+            "jit ratio {name}, 31 interleaved rounds: median {m:.2} (quartiles {lo:.2} .. {hi:.2})"
+        )
+    };
+    for f in [&ROSEN, &SOFTPLUS] {
+        for n in [1000, 10_000] {
+            let x = point(n);
+            let mut g = vec![0.0; n];
+            let reps = 10_000_000 / n;
+            let plain = || {
+                black_box((f.plain)(black_box(&x)));
+            };
+            let rolled = compile(f.tape, &x);
+            let r = interleaved(
+                31,
+                reps,
+                || {
+                    black_box(rolled.value_and_grad(black_box(&x), &mut g).unwrap());
+                },
+                plain,
+            );
+            show(&format!("{}/{n} compiled_rolled / plain", f.name), r);
+            let fori = (f.fori)(&x);
+            let r = interleaved(
+                31,
+                reps,
+                || {
+                    black_box(fori.value_and_grad(black_box(&x), &mut g).unwrap());
+                },
+                plain,
+            );
+            show(&format!("{}/{n} compiled_fori / plain", f.name), r);
+        }
+    }
+    let comp = Compiled::trace(&[1.5], |_, x| x[0] * x[0]).unwrap();
+    let mut g = [0.0];
+    #[inline(never)]
+    fn hand(x: f64, g: &mut f64) -> f64 {
+        *g = 2.0 * x;
+        x * x
+    }
+    let mut h = 0.0;
+    let r = interleaved(
+        31,
+        1_000_000,
+        || {
+            black_box(comp.value_and_grad(black_box(&[1.5]), &mut g).unwrap());
+        },
+        || {
+            black_box(hand(black_box(1.5), &mut h));
+        },
+    );
+    show("hello compiled / hand", r);
+}
+
 criterion_group!(benches, all);
-criterion_main!(benches);
+
+fn main() {
+    benches();
+    // Not under `--profile-time` (a profile of one function) or `--list`.
+    if !std::env::args().any(|a| a == "--profile-time" || a == "--list") {
+        interleaved_ratios();
+    }
+    criterion::Criterion::default()
+        .configure_from_args()
+        .final_summary();
+}

@@ -121,7 +121,9 @@ fn fit(
 fn grid(which: Loss) -> Vec<Loss> {
     match which {
         Loss::Nll { .. } => [4.0, 2.0, 8.0].map(|beta| Loss::Nll { beta }).to_vec(),
-        Loss::Hinge { .. } => [0.5, 0.25, 1.0].map(|margin| Loss::Hinge { margin }).to_vec(),
+        Loss::Hinge { .. } => [0.5, 0.25, 1.0]
+            .map(|margin| Loss::Hinge { margin })
+            .to_vec(),
     }
 }
 
@@ -154,7 +156,10 @@ fn train(
             }
         }
         let line: Vec<String> = mean.iter().map(|a| format!("{:.1}", 100.0 * a)).collect();
-        println!("  {w:?}: mean held-out accuracy % every {EVERY} epochs: {}", line.join(" "));
+        println!(
+            "  {w:?}: mean held-out accuracy % every {EVERY} epochs: {}",
+            line.join(" ")
+        );
         for (j, &a) in mean.iter().enumerate() {
             // Strictly better only: a tie keeps the earlier (fewer epochs, earlier in the grid).
             let e = (j + 1) * EVERY;

@@ -291,25 +291,26 @@ pub fn outer<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Var<'t, T> {
 pub fn try_matmul_t<'t, T: Real>(a: Var<'t, T>, b: Var<'t, T>) -> Result<Var<'t, T>, Error> {
     same_tape("matmul_t", &[a, b])?;
     let (sa, sb) = (a.shape(), b.shape());
-    let (rows, out) =
-        match (sa.dims(), sb.dims()) {
-            (&[k], &[n, k2]) if k == k2 => (1, Shape::from([n])),
-            (&[m, k], &[n, k2]) if k == k2 => (m, Shape::from([m, n])),
-            (&[bs, m, k], &[n, k2]) if k == k2 => (bs * m, Shape::from([bs, m, n])),
-            (&[_] | &[_, _] | &[_, _, _], &[_, _]) => {
-                return Err(Error::here(ErrorKind::ShapeMismatch {
-                    op: "matmul_t",
-                    lhs: sa,
-                    rhs: sb,
-                }))
-            }
-            _ => return Err(invalid(
+    let (rows, out) = match (sa.dims(), sb.dims()) {
+        (&[k], &[n, k2]) if k == k2 => (1, Shape::from([n])),
+        (&[m, k], &[n, k2]) if k == k2 => (m, Shape::from([m, n])),
+        (&[bs, m, k], &[n, k2]) if k == k2 => (bs * m, Shape::from([bs, m, n])),
+        (&[_] | &[_, _] | &[_, _, _], &[_, _]) => {
+            return Err(Error::here(ErrorKind::ShapeMismatch {
+                op: "matmul_t",
+                lhs: sa,
+                rhs: sb,
+            }))
+        }
+        _ => {
+            return Err(invalid(
                 "matmul_t",
                 format!(
                     "cannot multiply {sa} by the transpose of {sb}: b must be 2-D, a 1-D to 3-D"
                 ),
-            )),
-        };
+            ))
+        }
+    };
     let (n, k) = (sb.dims()[0], sb.dims()[1]);
     let plan = Plan {
         b_t: true,
