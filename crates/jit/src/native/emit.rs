@@ -5,6 +5,7 @@
 //! Every value has its slot in `scratch` (one per instruction, as in the interpreter), so
 //! that regions communicate through memory; inside a region a value defined in it is an SSA
 //! value (a register), and it is stored only if something after the region reads it.
+use super::direct::Direct;
 use super::Ctx;
 use crate::ir::{BinOp, Cmp, Func, Inst, Loop, UnOp};
 use cranelift_codegen::ir::condcodes::FloatCC;
@@ -21,6 +22,7 @@ pub(super) struct Fn<'a, 'b> {
     out: Value,
     scratch: Value,
     imports: HashMap<&'static str, cranelift_codegen::ir::FuncRef>,
+    direct: &'b Direct,
 }
 
 const F: MemFlags = MemFlags::trusted();
@@ -44,7 +46,11 @@ fn cc(cmp: Cmp) -> FloatCC {
 }
 
 impl<'a, 'b> Fn<'a, 'b> {
-    pub(super) fn new(mut b: FunctionBuilder<'a>, ctx: &'b mut Ctx) -> Fn<'a, 'b> {
+    pub(super) fn new(
+        mut b: FunctionBuilder<'a>,
+        ctx: &'b mut Ctx,
+        direct: &'b Direct,
+    ) -> Fn<'a, 'b> {
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
         b.switch_to_block(entry);
@@ -56,6 +62,7 @@ impl<'a, 'b> Fn<'a, 'b> {
             out: p[1],
             scratch: p[2],
             imports: HashMap::new(),
+            direct,
         }
     }
 
@@ -171,6 +178,12 @@ impl<'a, 'b> Fn<'a, 'b> {
         let scratch = self.scratch;
         for i in start..end {
             let inst = &insts[i];
+            if self.direct.skip[i] {
+                // An output its loop stored: nothing reads the value of an effect.
+                let zero = self.b.ins().f64const(0.0);
+                vals.push(zero);
+                continue;
+            }
             let ops = inst.operands();
             let a: Vec<Value> = ops
                 .as_slice()
@@ -191,8 +204,11 @@ impl<'a, 'b> Fn<'a, 'b> {
                 }
                 ref inst => self.op(inst, &a, funcs)?,
             };
-            if !inst.is_effect() && (last_use[i] as usize >= end || last_use[i] as usize > i + NEAR)
-            {
+            let far = last_use[i] as usize >= end || last_use[i] as usize > i + NEAR;
+            if let Some(k) = self.direct.to[i] {
+                // Read only by an output: stored there, not in a slot.
+                self.b.ins().store(F, v, self.out, off(k as usize)?);
+            } else if !inst.is_effect() && far && self.direct.input(i).is_none() {
                 self.b.ins().store(F, v, scratch, off(i)?);
             }
             vals.push(v);
@@ -206,10 +222,18 @@ impl<'a, 'b> Fn<'a, 'b> {
         if v >= near {
             vals[v - start]
         } else {
-            let s = self.scratch;
             // Offsets were checked when `v`'s own instruction was emitted.
-            self.b.ins().load(types::F64, F, s, (v * 8) as i32)
+            self.load_value(v)
         }
+    }
+
+    /// Value `v` from memory: `x` for an input read there, else its slot.
+    fn load_value(&mut self, v: usize) -> Value {
+        let (base, i) = match self.direct.input(v) {
+            Some(k) => (self.x, k),
+            None => (self.scratch, v),
+        };
+        self.b.ins().load(types::F64, F, base, (i * 8) as i32)
     }
 
     /// Emits a loop: a counter `r` from 0 to `count`, every index of body instruction `j`
@@ -221,6 +245,7 @@ impl<'a, 'b> Fn<'a, 'b> {
         funcs: &[Func<f64>],
         l: &Loop,
         kept: &[bool],
+        outs: &[Option<(i32, i32)>],
     ) -> Result<(), String> {
         let (start, period) = (l.start as usize, l.period as usize);
         off(start + period * l.count as usize)?;
@@ -245,10 +270,8 @@ impl<'a, 'b> Fn<'a, 'b> {
         let r0 = self.b.ins().iconst(types::I64, 0);
         let mut init = vec![BlockArg::Value(r0)];
         for &jp in &carried {
-            let v = self
-                .b
-                .ins()
-                .load(types::F64, F, self.scratch, off(start + jp - period)?);
+            off(start + jp - period)?;
+            let v = self.load_value(start + jp - period);
             init.push(BlockArg::Value(v));
         }
         // Loop invariants: operands of stride 0 defined before the loop, read once here
@@ -261,7 +284,10 @@ impl<'a, 'b> Fn<'a, 'b> {
                 if l.strides[j][k] == 0 && v0 < start && !inv.contains_key(&v0) {
                     let val = match insts[v0] {
                         Inst::Const(c) => self.b.ins().f64const(c),
-                        _ => self.b.ins().load(types::F64, F, self.scratch, off(v0)?),
+                        _ => {
+                            off(v0)?;
+                            self.load_value(v0)
+                        }
                     };
                     inv.insert(v0, val);
                 }
@@ -293,6 +319,11 @@ impl<'a, 'b> Fn<'a, 'b> {
         let mut loaded: HashMap<(i32, usize), Value> = HashMap::new();
         for j in 0..period {
             let inst = &insts[start + j];
+            if self.direct.skip[start + j] {
+                let zero = self.b.ins().f64const(0.0);
+                vals.push(zero);
+                continue;
+            }
             let st = &l.strides[j];
             let ops = inst.operands();
             let mut a = Vec::with_capacity(4);
@@ -309,8 +340,13 @@ impl<'a, 'b> Fn<'a, 'b> {
                 } else if let Some(&x) = loaded.get(&(st[k], v0)) {
                     a.push(x);
                 } else {
-                    let p = ptr(self, 2, st[k]);
-                    let x = self.b.ins().load(types::F64, F, p, off(v0)?);
+                    // An input's every repetition reads `x` (`Direct` checked the range).
+                    let (which, i) = match self.direct.input(v0) {
+                        Some(k) => (0, k),
+                        None => (2, v0),
+                    };
+                    let p = ptr(self, which, st[k]);
+                    let x = self.b.ins().load(types::F64, F, p, off(i)?);
                     loaded.insert((st[k], v0), x);
                     a.push(x);
                 }
@@ -334,7 +370,11 @@ impl<'a, 'b> Fn<'a, 'b> {
                 }
                 ref inst => self.op(inst, &a, funcs)?,
             };
-            if !inst.is_effect() && kept[j] {
+            if let Some((k0, t)) = outs[j] {
+                // Read only by outputs: stored there, not in a slot.
+                let p = ptr(self, 1, t);
+                self.b.ins().store(F, v, p, off(k0 as usize)?);
+            } else if !inst.is_effect() && kept[j] && self.direct.input(start + j).is_none() {
                 let p = ptr(self, 2, l.period as i32);
                 self.b.ins().store(F, v, p, off(start + j)?);
             }

@@ -10,6 +10,7 @@
 //! functions of [`libm`] by symbol; user functions ([`Func`](crate::ir::Func)) are called by
 //! address. The one place with `unsafe` is [`call`].
 mod call;
+mod direct;
 mod emit;
 mod libm;
 
@@ -124,15 +125,28 @@ fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
         }
     }
     let kept = loop_stores(r);
-    // Neighbouring straight regions are one run (each function is a call per run).
+    let direct = direct::Direct::new(r);
+    // Adjacent straight regions are one run (each function is a call per run); a loop that
+    // is not emitted leaves a gap, not a run over its instructions.
     let mut runs: Vec<Piece> = Vec::new();
+    let mut loops = 0;
     for region in &r.regions {
         match (region, runs.last_mut()) {
-            (Region::Straight { end, .. }, Some(Piece::Straight(_, e))) => *e = *end as usize,
+            (Region::Straight { start, end }, Some(Piece::Straight(_, e)))
+                if *e == *start as usize =>
+            {
+                *e = *end as usize
+            }
             (Region::Straight { start, end }, _) => {
                 runs.push(Piece::Straight(*start as usize, *end as usize))
             }
-            (Region::Loop(l), _) => runs.push(Piece::Loop(l)),
+            (Region::Loop(l), _) => {
+                // A loop left with nothing to do (see `direct`) is not emitted.
+                if !direct.empty(l, &p.insts) {
+                    runs.push(Piece::Loop(l, loops));
+                }
+                loops += 1;
+            }
         }
     }
     let mut pieces: Vec<Piece> = Vec::new();
@@ -148,7 +162,6 @@ fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
             lp => pieces.push(lp),
         }
     }
-    let mut kept = kept.iter();
     let mut mctx = ctx.module.make_context();
     let mut fctx = FunctionBuilderContext::new();
     let mut ids = Vec::with_capacity(pieces.len());
@@ -159,10 +172,10 @@ fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
         }
         sig.returns.push(AbiParam::new(types::I32));
         let b = FunctionBuilder::new(&mut mctx.func, &mut fctx);
-        let mut f = emit::Fn::new(b, &mut ctx);
+        let mut f = emit::Fn::new(b, &mut ctx, &direct);
         match piece {
             Piece::Straight(s, e) => f.straight(&p.insts, &p.funcs, *s, *e, &last_use)?,
-            Piece::Loop(l) => f.lp(&p.insts, &p.funcs, l, kept.next().expect("one per loop"))?,
+            Piece::Loop(l, k) => f.lp(&p.insts, &p.funcs, l, &kept[*k], &direct.out[*k])?,
         }
         f.finish();
         let id = ctx
@@ -231,5 +244,6 @@ fn loop_stores(r: &Rolled<f64>) -> Vec<Vec<bool>> {
 
 enum Piece<'a> {
     Straight(usize, usize),
-    Loop(&'a crate::ir::Loop),
+    /// A loop and its number among the program's loops.
+    Loop(&'a crate::ir::Loop, usize),
 }
