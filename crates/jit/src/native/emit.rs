@@ -6,6 +6,7 @@
 //! that regions communicate through memory; inside a region a value defined in it is an SSA
 //! value (a register), and it is stored only if something after the region reads it.
 use super::direct::Direct;
+use super::slots::Slots;
 use super::Ctx;
 use crate::ir::{BinOp, Cmp, Func, Inst, Loop, UnOp};
 use cranelift_codegen::ir::condcodes::FloatCC;
@@ -23,6 +24,7 @@ pub(super) struct Fn<'a, 'b> {
     scratch: Value,
     imports: HashMap<&'static str, cranelift_codegen::ir::FuncRef>,
     direct: &'b Direct,
+    slots: &'b Slots,
 }
 
 const F: MemFlags = MemFlags::trusted();
@@ -50,6 +52,7 @@ impl<'a, 'b> Fn<'a, 'b> {
         mut b: FunctionBuilder<'a>,
         ctx: &'b mut Ctx,
         direct: &'b Direct,
+        slots: &'b Slots,
     ) -> Fn<'a, 'b> {
         let entry = b.create_block();
         b.append_block_params_for_function_params(entry);
@@ -63,6 +66,7 @@ impl<'a, 'b> Fn<'a, 'b> {
             scratch: p[2],
             imports: HashMap::new(),
             direct,
+            slots,
         }
     }
 
@@ -209,7 +213,7 @@ impl<'a, 'b> Fn<'a, 'b> {
                 // Read only by an output: stored there, not in a slot.
                 self.b.ins().store(F, v, self.out, off(k as usize)?);
             } else if !inst.is_effect() && far && self.direct.input(i).is_none() {
-                self.b.ins().store(F, v, scratch, off(i)?);
+                self.b.ins().store(F, v, scratch, off(self.slots.slot(i))?);
             }
             vals.push(v);
         }
@@ -231,7 +235,7 @@ impl<'a, 'b> Fn<'a, 'b> {
     fn load_value(&mut self, v: usize) -> Value {
         let (base, i) = match self.direct.input(v) {
             Some(k) => (self.x, k),
-            None => (self.scratch, v),
+            None => (self.scratch, self.slots.slot(v)),
         };
         self.b.ins().load(types::F64, F, base, (i * 8) as i32)
     }
@@ -243,7 +247,7 @@ impl<'a, 'b> Fn<'a, 'b> {
         &mut self,
         insts: &[Inst<f64>],
         funcs: &[Func<f64>],
-        l: &Loop,
+        (l, n_loop): (&Loop, usize),
         kept: &[bool],
         outs: &[Option<(i32, i32)>],
     ) -> Result<(), String> {
@@ -341,11 +345,14 @@ impl<'a, 'b> Fn<'a, 'b> {
                     a.push(x);
                 } else {
                     // An input's every repetition reads `x` (`Direct` checked the range).
-                    let (which, i) = match self.direct.input(v0) {
-                        Some(k) => (0, k),
-                        None => (2, v0),
+                    let (which, i, s) = match self.direct.input(v0) {
+                        Some(input) => (0, input, st[k]),
+                        None => {
+                            let (i, s) = self.slots.strided(v0, st[k]);
+                            (2, i, s)
+                        }
                     };
-                    let p = ptr(self, which, st[k]);
+                    let p = ptr(self, which, s);
                     let x = self.b.ins().load(types::F64, F, p, off(i)?);
                     loaded.insert((st[k], v0), x);
                     a.push(x);
@@ -375,8 +382,9 @@ impl<'a, 'b> Fn<'a, 'b> {
                 let p = ptr(self, 1, t);
                 self.b.ins().store(F, v, p, off(k0 as usize)?);
             } else if !inst.is_effect() && kept[j] && self.direct.input(start + j).is_none() {
-                let p = ptr(self, 2, l.period as i32);
-                self.b.ins().store(F, v, p, off(start + j)?);
+                let (i, s) = self.slots.store(n_loop, l, j);
+                let p = ptr(self, 2, s);
+                self.b.ins().store(F, v, p, off(i)?);
             }
             vals.push(v);
         }

@@ -13,6 +13,7 @@ mod call;
 mod direct;
 mod emit;
 mod libm;
+mod slots;
 
 use crate::ir::{Region, Rolled};
 use crate::kernel::Kernel;
@@ -126,6 +127,21 @@ fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
     }
     let kept = loop_stores(r);
     let direct = direct::Direct::new(r);
+    // Stored in a slot: what a later region reads, unless it goes to `out` or is an input
+    // read from `x`.
+    let stored: Vec<Vec<bool>> = r
+        .loops()
+        .zip(&kept)
+        .zip(&direct.out)
+        .map(|((l, kept), out)| {
+            (0..l.period as usize)
+                .map(|j| {
+                    kept[j] && out[j].is_none() && direct.input(l.start as usize + j).is_none()
+                })
+                .collect()
+        })
+        .collect();
+    let slots = slots::Slots::new(r, &stored);
     // Adjacent straight regions are one run (each function is a call per run); a loop that
     // is not emitted leaves a gap, not a run over its instructions.
     let mut runs: Vec<Piece> = Vec::new();
@@ -172,10 +188,10 @@ fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
         }
         sig.returns.push(AbiParam::new(types::I32));
         let b = FunctionBuilder::new(&mut mctx.func, &mut fctx);
-        let mut f = emit::Fn::new(b, &mut ctx, &direct);
+        let mut f = emit::Fn::new(b, &mut ctx, &direct, &slots);
         match piece {
             Piece::Straight(s, e) => f.straight(&p.insts, &p.funcs, *s, *e, &last_use)?,
-            Piece::Loop(l, k) => f.lp(&p.insts, &p.funcs, l, &kept[*k], &direct.out[*k])?,
+            Piece::Loop(l, k) => f.lp(&p.insts, &p.funcs, (l, *k), &kept[*k], &direct.out[*k])?,
         }
         f.finish();
         let id = ctx
