@@ -144,7 +144,7 @@ fn train(
     // (mean held-out accuracy, epochs, grid position) of the best setting so far.
     let mut best = (-1.0, 0, 0);
     for (g, &w) in grid(which).iter().enumerate() {
-        let mut mean = vec![0.0; EPOCHS / EVERY];
+        let mut mean = [0.0; EPOCHS / EVERY];
         for f in 0..FOLDS {
             let lo = f * fold_len;
             let hi = (lo + fold_len).min(train_idx.len());
