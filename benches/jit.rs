@@ -371,26 +371,13 @@ fn interleaved_ratios() {
             let plain = || {
                 black_box((f.plain)(black_box(&x)));
             };
-            let rolled = compile(f.tape, &x);
-            let r = interleaved(
-                31,
-                reps,
-                || {
-                    black_box(rolled.value_and_grad(black_box(&x), &mut g).unwrap());
-                },
-                plain,
-            );
-            show(&format!("{}/{n} compiled_rolled / plain", f.name), r);
-            let fori = (f.fori)(&x);
-            let r = interleaved(
-                31,
-                reps,
-                || {
-                    black_box(fori.value_and_grad(black_box(&x), &mut g).unwrap());
-                },
-                plain,
-            );
-            show(&format!("{}/{n} compiled_fori / plain", f.name), r);
+            for (form, c) in [("rolled", compile(f.tape, &x)), ("fori", (f.fori)(&x))] {
+                let grad = || {
+                    black_box(c.value_and_grad(black_box(&x), &mut g).unwrap());
+                };
+                let r = interleaved(31, reps, grad, plain);
+                show(&format!("{}/{n} compiled_{form} / plain", f.name), r);
+            }
         }
     }
     let comp = Compiled::trace(&[1.5], |_, x| x[0] * x[0]).unwrap();
