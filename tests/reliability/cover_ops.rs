@@ -46,6 +46,13 @@ fn elementwise_and_linalg() {
     let l = line!() + 1;
     let e = panics(|| linalg::matmul(m, m));
     check(&e, file!(), l, "matmul", &mm);
+    let mt = ["[2, 3]", "[2]", "matmul_t"];
+    let l = line!() + 1;
+    let e = err(linalg::try_matmul_t(m, a));
+    check(&e, file!(), l, "matmul_t", &mt);
+    let l = line!() + 1;
+    let e = panics(|| linalg::matmul_t(m, a));
+    check(&e, file!(), l, "matmul_t", &mt);
     let l = line!() + 1;
     let e = err(linalg::try_dot(a, b));
     check(&e, file!(), l, "dot", &bc);
