@@ -12,7 +12,8 @@ fn functions_that_ignore_inputs_compile_and_differentiate() {
     let f = Compiled::trace(&[1.0, 2.0, 3.0], |_, x| x[0] * x[0]).unwrap();
     let mut g = [9.0; 3];
     assert_eq!(f.value_and_grad(&[3.0, 5.0, 7.0], &mut g).unwrap(), 9.0);
-    assert_eq!(g, [6.0, 0.0, 0.0]); // (2x, 0, 0)
+    // (2x, 0, 0)
+    assert_eq!(g, [6.0, 0.0, 0.0]);
     // A loop over the first half only.
     let n = 40;
     let x: Vec<f64> = (0..n).map(|i| 0.1 * i as f64).collect();

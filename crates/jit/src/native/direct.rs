@@ -165,7 +165,11 @@ fn inputs_block(r: &Rolled<f64>) -> Option<usize> {
     let block = lo..lo + n;
     // (An input nothing reads has no instruction: then the block is not contiguous.)
     let contiguous = (0..n).all(|k| p.insts.get(lo + k) == Some(&Inst::Input(k as u32)));
-    if !contiguous || p.insts[lo + n..].iter().any(|i| matches!(i, Inst::Input(_))) {
+    if !contiguous
+        || p.insts[lo + n..]
+            .iter()
+            .any(|i| matches!(i, Inst::Input(_)))
+    {
         return None;
     }
     // A strided read that starts in the block must stay in it (and one that starts outside
