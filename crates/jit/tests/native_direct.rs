@@ -3,7 +3,6 @@
 //! that ignore some inputs, and the copies they replace are gone.
 #![cfg(feature = "cranelift")]
 use wengert_jit::ir::Inst;
-use wengert_jit::kernel::Kernel;
 use wengert_jit::{native, roll::roll, Compiled};
 
 #[test]
