@@ -7,7 +7,7 @@
 //! value (a register), and it is stored only if something after the region reads it.
 use super::direct::Direct;
 use super::slots::Slots;
-use super::Ctx;
+use super::{Ctx, Keep};
 use crate::ir::{BinOp, Cmp, Func, Inst, Loop, UnOp};
 use cranelift_codegen::ir::condcodes::FloatCC;
 use cranelift_codegen::ir::{types, AbiParam, BlockArg, InstBuilder, MemFlags, Signature, Value};
@@ -242,13 +242,13 @@ impl<'a, 'b> Fn<'a, 'b> {
 
     /// Emits a loop: a counter `r` from 0 to `count`, every index of body instruction `j`
     /// moved by `r` times its stride. `kept[j]`: whether body value `j` is read outside its
-    /// repetition (then it is stored).
+    /// repetition (then it is stored: in every iteration, or once after the loop).
     pub(super) fn lp(
         &mut self,
         insts: &[Inst<f64>],
         funcs: &[Func<f64>],
         (l, n_loop): (&Loop, usize),
-        kept: &[bool],
+        kept: &[Keep],
         outs: &[Option<(i32, i32)>],
     ) -> Result<(), String> {
         let (start, period) = (l.start as usize, l.period as usize);
@@ -381,7 +381,10 @@ impl<'a, 'b> Fn<'a, 'b> {
                 // Read only by outputs: stored there, not in a slot.
                 let p = ptr(self, 1, t);
                 self.b.ins().store(F, v, p, off(k0 as usize)?);
-            } else if !inst.is_effect() && kept[j] && self.direct.input(start + j).is_none() {
+            } else if !inst.is_effect()
+                && kept[j] == Keep::Every
+                && self.direct.input(start + j).is_none()
+            {
                 let (i, s) = self.slots.store(n_loop, l, j);
                 let p = ptr(self, 2, s);
                 self.b.ins().store(F, v, p, off(i)?);
@@ -399,6 +402,20 @@ impl<'a, 'b> Fn<'a, 'b> {
         back.extend(carried.iter().map(|&jp| BlockArg::Value(vals[jp])));
         self.b.ins().brif(more, header, &back, exit, &[]);
         self.b.switch_to_block(exit);
+        // The values only the last repetition's value of which is read, after the loop:
+        // stored once, from the registers of the last iteration (which dominates the exit).
+        let last = start + period * (l.count as usize - 1);
+        for (j, &v) in vals.iter().enumerate() {
+            let inst = &insts[start + j];
+            if kept[j] == Keep::Last
+                && outs[j].is_none()
+                && !inst.is_effect()
+                && self.direct.input(start + j).is_none()
+            {
+                let i = self.slots.slot(last + j);
+                self.b.ins().store(F, v, self.scratch, off(i)?);
+            }
+        }
         Ok(())
     }
 }

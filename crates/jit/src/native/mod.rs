@@ -136,7 +136,9 @@ fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
         .map(|((l, kept), out)| {
             (0..l.period as usize)
                 .map(|j| {
-                    kept[j] && out[j].is_none() && direct.input(l.start as usize + j).is_none()
+                    kept[j] != Keep::No
+                        && out[j].is_none()
+                        && direct.input(l.start as usize + j).is_none()
                 })
                 .collect()
         })
@@ -220,14 +222,28 @@ fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
     ))
 }
 
+/// Whether a loop body value is stored, and when.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(super) enum Keep {
+    /// Never: read only by its own repetition or the next one (registers).
+    No,
+    /// Once, after the loop: only the last repetition's value is read, after the loop (a
+    /// running sum's total, the last adjoint). A store in every iteration was a third of the
+    /// Rosenbrock forward loop's stores.
+    Last,
+    /// In every iteration: some repetition's value is read by a later repetition or after
+    /// the loop.
+    Every,
+}
+
 /// For each loop, for each body instruction: whether its value must be stored, that is
 /// whether any repetition's value is read other than by its own repetition or the next one
 /// (by a later repetition, or after the loop). A value read only by its own repetition lives
 /// in a register, one read by the next repetition (a sum, an adjoint accumulated over the
-/// iterations) is carried in a register: the Rosenbrock gradient's forward loop stores 3 of
-/// its 8 values per repetition, its sweep 2 of 8, and the loop-carried dependency no longer
-/// goes through memory.
-fn loop_stores(r: &Rolled<f64>) -> Vec<Vec<bool>> {
+/// iterations) is carried in a register: the Rosenbrock gradient's forward loop stores 2 of
+/// its 8 values per repetition (and its sum once), its sweep none (its last adjoint once),
+/// and the loop-carried dependency no longer goes through memory.
+fn loop_stores(r: &Rolled<f64>) -> Vec<Vec<Keep>> {
     let p = &r.program;
     // For each instruction in a loop: (loop number, repetition) — `NONE` outside loops.
     const NONE: (u32, u32) = (u32::MAX, 0);
@@ -237,11 +253,11 @@ fn loop_stores(r: &Rolled<f64>) -> Vec<Vec<bool>> {
         for (i, a) in at[l.span()].iter_mut().enumerate() {
             *a = (k as u32, (i / l.period as usize) as u32);
         }
-        kept.push(vec![false; l.period as usize]);
+        kept.push(vec![Keep::No; l.period as usize]);
     }
-    let starts: Vec<(usize, usize)> = r
+    let loops: Vec<(usize, usize, u32)> = r
         .loops()
-        .map(|l| (l.start as usize, l.period as usize))
+        .map(|l| (l.start as usize, l.period as usize, l.count))
         .collect();
     for (u, inst) in p.insts.iter().enumerate() {
         for v in inst.operands().as_slice() {
@@ -250,8 +266,15 @@ fn loop_stores(r: &Rolled<f64>) -> Vec<Vec<bool>> {
             // Read by its own repetition: a register; by the next one: a carried register
             // (see `emit::Fn::lp`). Anything else reads the slot.
             if k != NONE.0 && at[u] != (k, rep) && at[u] != (k, rep + 1) {
-                let (start, period) = starts[k as usize];
-                kept[k as usize][(v - start) % period] = true;
+                let (start, period, count) = loops[k as usize];
+                let after = u >= start + period * count as usize;
+                let keep = if after && rep + 1 == count {
+                    Keep::Last
+                } else {
+                    Keep::Every
+                };
+                let j = &mut kept[k as usize][(v - start) % period];
+                *j = (*j).max(keep);
             }
         }
     }
