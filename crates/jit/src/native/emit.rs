@@ -25,6 +25,8 @@ pub(super) struct Fn<'a, 'b> {
     imports: HashMap<&'static str, cranelift_codegen::ir::FuncRef>,
     direct: &'b Direct,
     slots: &'b Slots,
+    /// The value of the next instruction, computed with this one (see [`Fn::op_paired`]).
+    partner: Option<Value>,
 }
 
 const F: MemFlags = MemFlags::trusted();
@@ -67,6 +69,7 @@ impl<'a, 'b> Fn<'a, 'b> {
             imports: HashMap::new(),
             direct,
             slots,
+            partner: None,
         }
     }
 
@@ -90,6 +93,39 @@ impl<'a, 'b> Fn<'a, 'b> {
         };
         let c = self.b.ins().call(fref, args);
         self.b.inst_results(c)[0]
+    }
+
+    /// A call of `sym` with two results.
+    fn call2(&mut self, sym: &'static str, args: &[Value]) -> (Value, Value) {
+        let first = self.call(sym, args);
+        let c = self.b.func.dfg.value_def(first).unwrap_inst();
+        (first, self.b.inst_results(c)[1])
+    }
+
+    /// [`Fn::op`], except that a `sin` directly followed by the `cos` of the same operand (or
+    /// the reverse; `opt::reuse` puts such pairs side by side), `next`, is one `sincos` call
+    /// (where the C library has one, [`super::call::PAIRED`]); the partner's value is kept
+    /// for the next instruction, which must be `next`.
+    fn op_paired(
+        &mut self,
+        inst: &Inst<f64>,
+        next: Option<&Inst<f64>>,
+        a: &[Value],
+        funcs: &[Func<f64>],
+    ) -> Result<Value, String> {
+        if let Some(v) = self.partner.take() {
+            return Ok(v);
+        }
+        if let (Inst::Un(op, x), Some(&Inst::Un(q, y))) = (*inst, next) {
+            let pair = matches!((op, q), (UnOp::Sin, UnOp::Cos) | (UnOp::Cos, UnOp::Sin));
+            if super::call::PAIRED && pair && x == y {
+                let (s, c) = self.call2("wengert_sincos", &a[..1]);
+                let (mine, other) = if op == UnOp::Sin { (s, c) } else { (c, s) };
+                self.partner = Some(other);
+                return Ok(mine);
+            }
+        }
+        self.op(inst, a, funcs)
     }
 
     fn call_addr(&mut self, addr: usize, args: &[Value]) -> Value {
@@ -206,7 +242,10 @@ impl<'a, 'b> Fn<'a, 'b> {
                     self.guard(cmp, a[0], a[1], expect, id);
                     a[0]
                 }
-                ref inst => self.op(inst, &a, funcs)?,
+                ref inst => {
+                    let next = insts[..end].get(i + 1);
+                    self.op_paired(inst, next, &a, funcs)?
+                }
             };
             let far = last_use[i] as usize >= end || last_use[i] as usize > i + NEAR;
             if let Some(k) = self.direct.to[i] {
@@ -375,7 +414,12 @@ impl<'a, 'b> Fn<'a, 'b> {
                     self.guard(cmp, a[0], a[1], expect, id);
                     a[0]
                 }
-                ref inst => self.op(inst, &a, funcs)?,
+                ref inst => {
+                    // The partner must read the same operand in every repetition.
+                    let next = (j + 1 < period && l.strides[j + 1][0] == st[0])
+                        .then(|| &insts[start + j + 1]);
+                    self.op_paired(inst, next, &a, funcs)?
+                }
             };
             if let Some((k0, t)) = outs[j] {
                 // Read only by outputs: stored there, not in a slot.

@@ -86,15 +86,16 @@ fn new_module() -> Result<Ctx, String> {
         jb.symbol(*name, *f as *const u8);
     }
     jb.symbol("wengert_powi", libm::wengert_powi as *const u8);
+    jb.symbol("wengert_sincos", call::wengert_sincos as *const u8);
     let mut module = JITModule::new(jb);
     let mut symbols = HashMap::new();
     let cc = module.isa().default_call_conv();
-    let mut decl = |name: &'static str, params: &[Type]| -> Result<(), String> {
+    let mut decl = |name: &'static str, params: &[Type], results: usize| -> Result<(), String> {
         let mut sig = cranelift_codegen::ir::Signature::new(cc);
         params
             .iter()
             .for_each(|t| sig.params.push(AbiParam::new(*t)));
-        sig.returns.push(AbiParam::new(types::F64));
+        (0..results).for_each(|_| sig.returns.push(AbiParam::new(types::F64)));
         let id = module
             .declare_function(name, Linkage::Import, &sig)
             .map_err(|x| e(&x))?;
@@ -102,12 +103,13 @@ fn new_module() -> Result<Ctx, String> {
         Ok(())
     };
     for (name, _) in libm::UNARY {
-        decl(name, &[types::F64])?;
+        decl(name, &[types::F64], 1)?;
     }
     for (name, _) in libm::BINARY {
-        decl(name, &[types::F64, types::F64])?;
+        decl(name, &[types::F64, types::F64], 1)?;
     }
-    decl("wengert_powi", &[types::F64, types::I32])?;
+    decl("wengert_powi", &[types::F64, types::I32], 1)?;
+    decl("wengert_sincos", &[types::F64], 2)?;
     Ok(Ctx {
         module,
         symbols,

@@ -5,6 +5,13 @@
 //! input, NaN and infinities included: `x·1`, `1·x`, `x/1`, `x−0`, `x+0`, `0+x` (the last
 //! two up to the sign of a zero `x`), `−(−x)`, `a + (−b) = a − b`, `a − (−b) = a + b`, a select of equal branches or of constant
 //! sides, a guard of constant sides that holds. `x·0` is *not* folded (`∞·0` is NaN).
+//!
+//! Negations move outward, where the rules above absorb them: `(−a)·b = −(a·b)`,
+//! `(−a)/b = a/(−b) = −(a/b)`, `(−a)·(−b) = a·b`, `(−a)² = a²`, `(−a) + (−a) = −(a + a)`
+//! (rounding to nearest is symmetric, so these are exact, zeros' signs included; `(−a) +
+//! (−b) = −(a + b)` is not when `a = −b`, and is not used). A reverse sweep negates an
+//! adjoint for every subtraction it passes (`b − x²` in Rosenbrock): a negation left inside
+//! a loop is three machine instructions (a constant mask, a move, a xor) per iteration.
 use super::{like, remap};
 use crate::interp::{bin, un};
 use crate::ir::{BinOp, Inst, Program, UnOp, Val};
@@ -28,14 +35,28 @@ pub fn fold<T: Real>(p: &Program<T>) -> Program<T> {
     let mut map = vec![Val(u32::MAX); p.len()];
     for (i, inst) in p.insts.iter().enumerate() {
         let inst = remap(inst, |v| map[v.index()]);
-        map[i] = match simplify(&q, &inst) {
-            Simple::Val(v) => v,
-            Simple::Const(c) => q.push(Inst::Const(c)),
-            Simple::Inst(ins) => q.push(ins),
-            Simple::Drop => Val(u32::MAX),
-        };
+        map[i] = emit(&mut q, &inst, &mut |q, ins| q.push(ins)).unwrap_or(Val(u32::MAX));
     }
     q
+}
+
+/// Simplifies `inst` (operands in `q`) and appends what remains with `push` (a plain push,
+/// or CSE's table): the value `inst` stands for, `None` for a guard that always holds.
+pub(crate) fn emit<T: Real>(
+    q: &mut Program<T>,
+    inst: &Inst<T>,
+    push: &mut impl FnMut(&mut Program<T>, Inst<T>) -> Val,
+) -> Option<Val> {
+    Some(match simplify(q, inst) {
+        Simple::Val(v) => v,
+        Simple::Const(c) => push(q, Inst::Const(c)),
+        Simple::Inst(ins) => push(q, ins),
+        Simple::NegOf(ins) => {
+            let inner = emit(q, &ins, push)?;
+            emit(q, &Inst::Un(UnOp::Neg, inner), push)?
+        }
+        Simple::Drop => return None,
+    })
 }
 
 pub(crate) enum Simple<T> {
@@ -43,6 +64,8 @@ pub(crate) enum Simple<T> {
     Val(Val),
     Const(T),
     Inst(Inst<T>),
+    /// The negation of this instruction (itself to be simplified, then pushed).
+    NegOf(Inst<T>),
     /// A guard that always holds.
     Drop,
 }
@@ -59,8 +82,12 @@ pub(crate) fn simplify<T: Real>(q: &Program<T>, inst: &Inst<T>) -> Simple<T> {
             if let Some(x) = c(a) {
                 return Simple::Const(un(op, x));
             }
-            if let (UnOp::Neg, Inst::Un(UnOp::Neg, x)) = (op, q.insts[a.index()]) {
-                return Simple::Val(x);
+            match (op, q.insts[a.index()]) {
+                (UnOp::Neg, Inst::Un(UnOp::Neg, x)) => return Simple::Val(x),
+                (UnOp::Square, Inst::Un(UnOp::Neg, x)) => {
+                    return Simple::Inst(Inst::Un(UnOp::Square, x))
+                }
+                _ => {}
             }
         }
         Inst::Bin(op, a, b) => {
@@ -73,9 +100,21 @@ pub(crate) fn simplify<T: Real>(q: &Program<T>, inst: &Inst<T>) -> Simple<T> {
                 _ => None,
             };
             match (op, neg(a), neg(b)) {
+                (BinOp::Add, Some(na), Some(nb)) if na == nb => {
+                    return Simple::NegOf(Inst::Bin(BinOp::Add, na, na))
+                }
                 (BinOp::Add, _, Some(nb)) => return Simple::Inst(Inst::Bin(BinOp::Sub, a, nb)),
                 (BinOp::Add, Some(na), _) => return Simple::Inst(Inst::Bin(BinOp::Sub, b, na)),
                 (BinOp::Sub, _, Some(nb)) => return Simple::Inst(Inst::Bin(BinOp::Add, a, nb)),
+                (BinOp::Mul | BinOp::Div, Some(na), Some(nb)) => {
+                    return Simple::Inst(Inst::Bin(op, na, nb))
+                }
+                (BinOp::Mul | BinOp::Div, Some(na), None) => {
+                    return Simple::NegOf(Inst::Bin(op, na, b))
+                }
+                (BinOp::Mul | BinOp::Div, None, Some(nb)) => {
+                    return Simple::NegOf(Inst::Bin(op, a, nb))
+                }
                 _ => {}
             }
             match op {

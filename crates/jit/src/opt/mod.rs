@@ -43,19 +43,13 @@ pub fn optimize<T: Real>(p: &Program<T>) -> Program<T> {
     let mut map = vec![Val(u32::MAX); p.len()];
     for (i, inst) in p.insts.iter().enumerate() {
         let inst = reuse::canonical(remap(inst, |v| map[v.index()]));
-        let inst = match fold::simplify(&q, &inst) {
-            fold::Simple::Val(v) => {
-                map[i] = v;
-                continue;
-            }
-            fold::Simple::Const(c) => Inst::Const(c),
-            fold::Simple::Inst(ins) => ins,
-            fold::Simple::Drop => continue,
-        };
-        map[i] = match cse::key(&inst) {
-            Some(k) => table.get_or_push(&mut q, k, inst),
+        let mut push = |q: &mut Program<T>, inst: Inst<T>| match cse::key(&inst) {
+            Some(k) => table.get_or_push(q, k, inst),
             None => q.push(inst),
         };
+        if let Some(v) = fold::emit(&mut q, &inst, &mut push) {
+            map[i] = v;
+        }
     }
     dce::dce(&q)
 }
