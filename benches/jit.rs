@@ -10,7 +10,8 @@
 //!   docs/benchmarks.md, "Compiled functions (issue 12)");
 //! * `jit_cross/<fn>/…` for n = 1..32: compiled gradient vs n passes of `Dual64` and ⌈n/8⌉
 //!   passes of `DualSVec64<8>`;
-//! * `jit_hello`: GradBench `hello` (x·x), compiled vs hand-written derivative call.
+//! * `jit_hello`: GradBench `hello` (x·x), compiled (`value_and_grad`, and the thin
+//!   `GradFn` handle) vs hand-written derivative call.
 //!
 //! Whatever back end `Compiled` picks (Cranelift for `f64` with the default features, the
 //! interpreter otherwise) is what is measured: this file uses only the public API.
@@ -303,6 +304,10 @@ fn hello(c: &mut Criterion) {
     grp.bench_function("compiled", |b| {
         b.iter(|| black_box(comp.value_and_grad(black_box(&[1.5]), &mut g).unwrap()))
     });
+    let df = comp.grad_fn().unwrap();
+    grp.bench_function("grad_fn", |b| {
+        b.iter(|| black_box(df.call(black_box(&[1.5]), &mut g).unwrap()))
+    });
     #[inline(never)]
     fn hand(x: f64, g: &mut f64) -> f64 {
         *g = 2.0 * x;
@@ -405,6 +410,18 @@ fn interleaved_ratios() {
         },
     );
     show("hello compiled / hand", r);
+    let df = comp.grad_fn().unwrap();
+    let r = interleaved(
+        ROUNDS,
+        200_000,
+        || {
+            black_box(df.call(black_box(&[1.5]), &mut g).unwrap());
+        },
+        || {
+            black_box(hand(black_box(1.5), &mut h));
+        },
+    );
+    show("hello grad_fn / hand", r);
 }
 
 criterion_group!(benches, all);

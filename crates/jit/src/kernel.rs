@@ -35,4 +35,21 @@ pub trait Kernel<T>: Send + Sync {
     /// Runs the program. `x` holds the program's inputs and `out` receives its outputs
     /// (lengths as the program says; callers check them). Returns the first failed guard.
     fn run(&self, x: &[T], out: &mut [T], scratch: &mut [T]) -> Result<(), GuardFailed>;
+
+    /// The kernel as [`Any`](std::any::Any), for a caller that calls a kernel type it knows
+    /// without dynamic dispatch (the compiled path's [`GradFn`](crate::compiled::GradFn) does
+    /// so for native code). `None`, the default, opts out.
+    ///
+    /// ```
+    /// use wengert_jit::kernel::{GuardFailed, Kernel};
+    /// struct Zero;
+    /// impl Kernel<f64> for Zero {
+    ///     fn scratch_len(&self) -> usize { 0 }
+    ///     fn run(&self, _: &[f64], _: &mut [f64], _: &mut [f64]) -> Result<(), GuardFailed> { Ok(()) }
+    /// }
+    /// assert!(Zero.as_any().is_none());
+    /// ```
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }

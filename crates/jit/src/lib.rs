@@ -38,5 +38,5 @@ pub mod opt;
 pub mod roll;
 pub mod trace;
 
-pub use compiled::Compiled;
+pub use compiled::{Compiled, GradFn};
 pub use error::{Error, ErrorKind};

@@ -8,8 +8,10 @@ use stage::Stage;
 pub use stage::Workspace;
 use std::sync::OnceLock;
 
+mod grad_fn;
 mod lower;
 mod retrace;
+pub use grad_fn::GradFn;
 use lower::lower;
 mod stage;
 pub use retrace::{Retracing, TraceFn};
@@ -122,7 +124,23 @@ impl<T: Real> Compiled<T> {
         Ok(&self.stage(&self.grad, grad::grad)?.program)
     }
 
+    /// The stage in `cell`, built on first use. Inlined: a built stage (every call but the
+    /// first) is one load and a test, which matters to the smallest functions (GradBench
+    /// `hello` is one multiplication).
+    #[inline]
     fn stage<'s>(
+        &'s self,
+        cell: &'s Lazy<T>,
+        make: impl FnOnce(&Traced<T>) -> Result<Traced<T>, Error>,
+    ) -> Result<&'s Stage<T>, Error> {
+        match cell.get() {
+            Some(Ok(s)) => Ok(s),
+            _ => self.build(cell, make),
+        }
+    }
+
+    #[cold]
+    fn build<'s>(
         &'s self,
         cell: &'s Lazy<T>,
         make: impl FnOnce(&Traced<T>) -> Result<Traced<T>, Error>,
@@ -197,16 +215,34 @@ impl<T: Real> Compiled<T> {
     /// As [`Compiled::value`], and [`ErrorKind::NotDifferentiable`] for a call without a
     /// derivative.
     #[track_caller]
+    #[inline]
     pub fn value_and_grad(&self, x: &[T], grad: &mut [T]) -> Result<T, Error> {
         let (n, m) = (self.inputs(), self.outputs());
-        self.check("value_and_grad", "x", x.len(), n)?;
-        self.check("value_and_grad", "grad", grad.len(), n)?;
-        self.scalar("value_and_grad")?;
+        if x.len() != n || grad.len() != n || m == 0 {
+            return Err(self.grad_error(x, grad));
+        }
         let s = self.stage(&self.grad, grad::grad)?;
         s.call(x, |o| {
             copy(grad, &o[m..]);
             o[0]
         })
+    }
+
+    /// The error of a [`Compiled::value_and_grad`] whose lengths are wrong (kept out of the
+    /// call's hot path).
+    #[cold]
+    #[track_caller]
+    fn grad_error(&self, x: &[T], grad: &[T]) -> Error {
+        // No closures here: they would not pass the caller's line on.
+        let n = self.inputs();
+        if let Err(e) = self.check("value_and_grad", "x", x.len(), n) {
+            return e;
+        }
+        if let Err(e) = self.check("value_and_grad", "grad", grad.len(), n) {
+            return e;
+        }
+        self.scalar("value_and_grad")
+            .expect_err("a length is wrong")
     }
 
     /// [`Compiled::value`] in the caller's [`Workspace`]: no lock, no pool.

@@ -41,9 +41,15 @@ impl<T: Real> Stage<T> {
         }
     }
 
+    /// The kernel, its number of outputs and its scratch length.
+    pub fn parts(&self) -> (&dyn Kernel<T>, usize, usize) {
+        (&*self.kernel, self.outputs, self.scratch)
+    }
+
     /// Runs at the caller's inputs `x` (read in place: no copy), then hands the outputs to
     /// `read`.
     #[track_caller]
+    #[inline]
     pub fn call<R>(&self, x: &[T], read: impl FnOnce(&[T]) -> R) -> Result<R, Error> {
         let at = Location::caller();
         let r = self.with_buf(self.outputs + self.scratch, |buf| self.run(x, buf, read));
@@ -133,7 +139,7 @@ impl<T: Real> Stage<T> {
 
     /// The error of guard `id`: its comparison, its traced outcome and its line.
     #[cold]
-    fn guard_error(&self, id: u32, at: &'static Location<'static>) -> Error {
+    pub fn guard_error(&self, id: u32, at: &'static Location<'static>) -> Error {
         let (cmp, expect) = self
             .program
             .insts

@@ -35,6 +35,13 @@ impl Native {
     }
 }
 
+impl Native {
+    /// Whether the program is one function (then [`Kernel::run`] calls it without a loop).
+    pub(crate) fn is_single(&self) -> bool {
+        self.fns.len() == 1
+    }
+}
+
 // SAFETY: after `finalize_definitions` the module is never touched again (no method is called
 // on it until drop, which has `&mut self`, so no other thread is using it); the code it owns
 // is immutable, executable memory, and the functions read and write only the buffers passed
@@ -59,6 +66,12 @@ impl Kernel<f64> for Native {
         self.scratch
     }
 
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        Some(self)
+    }
+
+    // Inlined where the type is known (`GradFn`): then a call is the checks and one call.
+    #[inline]
     fn run(&self, x: &[f64], out: &mut [f64], scratch: &mut [f64]) -> Result<(), GuardFailed> {
         // The generated code reads `x[..inputs]` and `scratch[..scratch_len]` and writes
         // `out[..outputs]`, `scratch[..scratch_len]`, with no bounds checks: these are the

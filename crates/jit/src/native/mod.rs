@@ -10,6 +10,7 @@
 //! functions of [`libm`] by symbol; user functions ([`Func`](crate::ir::Func)) are called by
 //! address. The one place with `unsafe` is [`call`].
 mod call;
+pub(crate) use call::Native;
 mod direct;
 mod emit;
 mod libm;
