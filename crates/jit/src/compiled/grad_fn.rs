@@ -30,7 +30,7 @@ pub struct GradFn<'c> {
     compiled: &'c Compiled<f64>,
     stage: &'c Stage<f64>,
     #[cfg(feature = "cranelift")]
-    native: Option<&'c crate::native::Native>,
+    native: Option<crate::native::Single<'c>>,
     /// The program's outputs: the function's values, then the gradient.
     outputs: usize,
 }
@@ -58,7 +58,7 @@ impl Compiled<f64> {
         self.scalar("grad_fn")?;
         let stage = self.stage(&self.grad, grad::grad)?;
         #[cfg_attr(not(feature = "cranelift"), allow(unused_variables))]
-        let (kernel, outputs, scratch) = stage.parts();
+        let (kernel, outputs) = stage.parts();
         Ok(GradFn {
             compiled: self,
             stage,
@@ -66,7 +66,8 @@ impl Compiled<f64> {
             native: kernel
                 .as_any()
                 .and_then(|k| k.downcast_ref::<crate::native::Native>())
-                .filter(|k| k.is_single() && outputs + scratch <= STACK),
+                .and_then(|k| k.single())
+                .filter(|k| k.len <= STACK),
             outputs,
         })
     }
@@ -96,7 +97,9 @@ impl GradFn<'_> {
         #[cfg(feature = "cranelift")]
         if let Some(k) = self.native {
             // The smallest buffer that fits: zeroing 16 elements was a tenth of `hello`.
-            return if self.outputs + crate::kernel::Kernel::scratch_len(k) <= 8 {
+            return if k.len <= 4 {
+                self.on_stack::<4>(k, x, grad, m)
+            } else if k.len <= 8 {
                 self.on_stack::<8>(k, x, grad, m)
             } else {
                 self.on_stack::<STACK>(k, x, grad, m)
@@ -115,18 +118,16 @@ impl GradFn<'_> {
     #[track_caller]
     fn on_stack<const N: usize>(
         &self,
-        k: &crate::native::Native,
+        k: crate::native::Single<'_>,
         x: &[f64],
         grad: &mut [f64],
         m: usize,
     ) -> Result<f64, Error> {
-        use crate::kernel::Kernel;
         let mut buf = [0.0; N];
-        let (out, scratch) = buf.split_at_mut(self.outputs);
-        match k.run(x, out, scratch) {
+        match k.run(x, &mut buf) {
             Ok(()) => {
-                copy(grad, &out[m..]);
-                Ok(out[0])
+                copy(grad, &buf[m..self.outputs]);
+                Ok(buf[0])
             }
             Err(g) => Err(self.stage.guard_error(g.id, Location::caller())),
         }

@@ -41,9 +41,9 @@ impl<T: Real> Stage<T> {
         }
     }
 
-    /// The kernel, its number of outputs and its scratch length.
-    pub fn parts(&self) -> (&dyn Kernel<T>, usize, usize) {
-        (&*self.kernel, self.outputs, self.scratch)
+    /// The kernel and its number of outputs.
+    pub fn parts(&self) -> (&dyn Kernel<T>, usize) {
+        (&*self.kernel, self.outputs)
     }
 
     /// Runs at the caller's inputs `x` (read in place: no copy), then hands the outputs to

@@ -36,9 +36,68 @@ impl Native {
 }
 
 impl Native {
-    /// Whether the program is one function (then [`Kernel::run`] calls it without a loop).
-    pub(crate) fn is_single(&self) -> bool {
-        self.fns.len() == 1
+    /// The program's one function, if it is one, as a [`Single`].
+    pub(crate) fn single(&self) -> Option<Single<'_>> {
+        match self.fns[..] {
+            [f] => Some(Single {
+                f,
+                inputs: self.inputs,
+                outputs: self.outputs,
+                len: self.outputs + self.scratch,
+                _native: std::marker::PhantomData,
+            }),
+            _ => None,
+        }
+    }
+}
+
+/// A program lowered to one function, with what a call must check copied out of the
+/// [`Native`]: a call reads no field of it (the thin path of `GradFn`).
+#[derive(Clone, Copy)]
+pub(crate) struct Single<'a> {
+    f: *const u8,
+    inputs: usize,
+    outputs: usize,
+    /// Outputs and scratch: the buffer's least length.
+    pub len: usize,
+    _native: std::marker::PhantomData<&'a Native>,
+}
+
+// SAFETY: a `Single` is the address of immutable code owned by the `Native` it borrows
+// (alive for `'a`) and two numbers; calling it touches only the buffers of each call, so
+// sharing it between threads shares only read-only code, as for `Native`.
+unsafe impl Send for Single<'_> {}
+// SAFETY: as for `Send`.
+unsafe impl Sync for Single<'_> {}
+
+impl Single<'_> {
+    /// Runs the function at `x` with `buf` holding the outputs, then the scratch.
+    ///
+    /// # Panics
+    /// If `x` has fewer elements than the program's inputs, or `N` is less than
+    /// [`Single::len`].
+    #[inline]
+    pub(crate) fn run<const N: usize>(
+        &self,
+        x: &[f64],
+        buf: &mut [f64; N],
+    ) -> Result<(), GuardFailed> {
+        assert!(
+            x.len() >= self.inputs && N >= self.len,
+            "wengert-jit: native call with {} inputs, a buffer of {N} (needs {}, {})",
+            x.len(),
+            self.inputs,
+            self.len
+        );
+        // SAFETY: as in `Native::run`: `f` is a finalized function of signature `Entry`
+        // whose memory lives as long as the borrowed `Native`; it reads `x[..inputs]` and
+        // writes `buf[..outputs + scratch]`, both within the lengths checked.
+        let code = unsafe { std::mem::transmute::<*const u8, Entry>(self.f) };
+        let (out, scratch) = buf.split_at_mut(self.outputs);
+        match code(x.as_ptr(), out.as_mut_ptr(), scratch.as_mut_ptr()) {
+            0 => Ok(()),
+            k => Err(GuardFailed { id: k - 1 }),
+        }
     }
 }
 
@@ -70,8 +129,6 @@ impl Kernel<f64> for Native {
         Some(self)
     }
 
-    // Inlined where the type is known (`GradFn`): then a call is the checks and one call.
-    #[inline]
     fn run(&self, x: &[f64], out: &mut [f64], scratch: &mut [f64]) -> Result<(), GuardFailed> {
         // The generated code reads `x[..inputs]` and `scratch[..scratch_len]` and writes
         // `out[..outputs]`, `scratch[..scratch_len]`, with no bounds checks: these are the

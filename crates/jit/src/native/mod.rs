@@ -10,7 +10,7 @@
 //! functions of [`libm`] by symbol; user functions ([`Func`](crate::ir::Func)) are called by
 //! address. The one place with `unsafe` is [`call`].
 mod call;
-pub(crate) use call::Native;
+pub(crate) use call::{Native, Single};
 mod direct;
 mod emit;
 mod libm;
@@ -216,10 +216,16 @@ fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
         .iter()
         .map(|id| ctx.module.get_finalized_function(*id))
         .collect();
+    // One straight function whose every value is read within `NEAR` instructions keeps
+    // them all in registers (`emit::Fn::straight` stores and loads a slot only for a reader
+    // further away): it touches no scratch, and a caller's buffer is only the outputs.
+    let registers = matches!(pieces[..], [Piece::Straight(..)])
+        && (0..p.len()).all(|i| last_use[i] as usize <= i + emit::NEAR);
+    let scratch = if registers { 0 } else { p.len() };
     Ok(call::Native::new(
         ctx.module,
         fns,
-        p.len(),
+        scratch,
         p.inputs(),
         p.outputs(),
     ))
