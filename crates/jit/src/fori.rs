@@ -48,13 +48,19 @@ pub struct Read {
     pub stride: i32,
 }
 
-/// An expanded loop: the forward program and its loop region.
+/// An expanded loop: the forward program and its loop region, and the loop itself (its
+/// body traced once) for [`Compiled::from`](crate::Compiled#impl-From<Fori<T>>-for-Compiled<T>),
+/// which compiles the gradient from the body alone.
 #[derive(Clone, Debug)]
 pub struct Fori<T> {
     /// The program: inputs `x`, outputs the final carry.
     pub traced: Traced<T>,
     /// Iterations `1..count` as a [`Loop`] of the program (`None` below 3 iterations).
     pub region: Option<Loop>,
+    pub(crate) body: Traced<T>,
+    pub(crate) init: Vec<T>,
+    pub(crate) reads: Vec<Read>,
+    pub(crate) count: u32,
 }
 
 impl<T: Real> Fori<T> {
@@ -157,9 +163,13 @@ where
     Ok(Fori {
         traced: Traced {
             program,
-            derivs: b.derivs,
+            derivs: b.derivs.clone(),
         },
         region,
+        body: b,
+        init: init.to_vec(),
+        reads: reads.to_vec(),
+        count,
     })
 }
 

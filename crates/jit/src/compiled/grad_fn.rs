@@ -4,7 +4,6 @@
 use super::stage::Stage;
 use super::{copy, Compiled};
 use crate::error::Error;
-use crate::grad;
 #[cfg(feature = "cranelift")]
 use std::panic::Location;
 
@@ -56,7 +55,7 @@ impl Compiled<f64> {
     #[track_caller]
     pub fn grad_fn(&self) -> Result<GradFn<'_>, Error> {
         self.scalar("grad_fn")?;
-        let stage = self.stage(&self.grad, grad::grad)?;
+        let stage = self.grad_stage()?;
         #[cfg_attr(not(feature = "cranelift"), allow(unused_variables))]
         let (kernel, outputs) = stage.parts();
         Ok(GradFn {

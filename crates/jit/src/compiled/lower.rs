@@ -1,6 +1,10 @@
 //! The back half of the pipeline: where a program becomes something that runs.
+use super::stage::Stage;
+use crate::error::Error;
+use crate::fori::Fori;
 use crate::interp::Interp;
 use crate::ir::Program;
+use crate::{grad, opt};
 use crate::kernel::Kernel;
 use std::any::Any;
 use wengert_tape::Real;
@@ -15,6 +19,37 @@ pub(crate) fn lower<T: Real>(program: Program<T>) -> Box<dyn Kernel<T>> {
         Some(k) => k,
         None => Box::new(Interp::new(program)),
     }
+}
+
+/// The value-and-gradient stage of a loop from its body alone (`native/fori.rs`), or
+/// `None` where native code cannot make it (then the flat program is compiled).
+///
+/// # Errors
+/// What differentiating the body returns.
+pub(crate) fn fori_stage<T: Real>(f: &Fori<T>) -> Result<Option<Stage<T>>, Error> {
+    let v = opt::optimize(&grad::vjp(&f.body)?.program);
+    let n = f.traced.program.inputs();
+    let m = f.traced.program.outputs();
+    Ok(fori_native(f, &v, n).map(|k| Stage::from_kernel(v, k, n, m + n)))
+}
+
+#[cfg(feature = "cranelift")]
+fn fori_native<T: Real>(f: &Fori<T>, v: &Program<T>, n: usize) -> Option<Box<dyn Kernel<T>>> {
+    let v = (v as &dyn Any).downcast_ref::<Program<f64>>()?;
+    let init = (&f.init as &dyn Any).downcast_ref::<Vec<f64>>()?;
+    let shape = crate::native::fori::Shape {
+        init,
+        reads: &f.reads,
+        count: f.count,
+        inputs: n,
+    };
+    let k = crate::native::fori::compile(v, &shape)?;
+    as_kernel_of(Box::new(k))
+}
+
+#[cfg(not(feature = "cranelift"))]
+fn fori_native<T: Real>(_: &Fori<T>, _: &Program<T>, _: usize) -> Option<Box<dyn Kernel<T>>> {
+    None
 }
 
 /// Native code for a program whose element type is `f64`.

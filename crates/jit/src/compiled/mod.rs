@@ -2,6 +2,7 @@
 //! differentiated again at new inputs without recording.
 use crate::error::{Error, ErrorKind};
 use crate::ir::Program;
+use crate::fori::Fori;
 use crate::trace::Traced;
 use crate::{grad, jvp};
 use stage::Stage;
@@ -43,6 +44,9 @@ type Lazy<T> = OnceLock<Result<Stage<T>, Error>>;
 /// ```
 pub struct Compiled<T: Real> {
     forward: Traced<T>,
+    /// The loop this function is, if it was made from a [`Fori`]: its gradient is then
+    /// compiled from the body alone where native code can (see `native/fori.rs`).
+    fori: Option<Box<Fori<T>>>,
     /// Built on first use too, like the derived programs: a caller who wants gradients only
     /// does not pay for compiling the value program as well (a third of the compile time of
     /// the Rosenbrock gradient at n = 10⁴).
@@ -90,6 +94,7 @@ impl<T: Real> Compiled<T> {
     /// Compiles a traced program (from [`crate::trace`] or built by hand).
     pub fn new(forward: Traced<T>) -> Compiled<T> {
         Compiled {
+            fori: None,
             value: OnceLock::new(),
             forward,
             grad: OnceLock::new(),
@@ -121,7 +126,7 @@ impl<T: Real> Compiled<T> {
     /// # Errors
     /// As [`Compiled::value_and_grad`].
     pub fn grad_program(&self) -> Result<&Program<T>, Error> {
-        Ok(&self.stage(&self.grad, grad::grad)?.program)
+        Ok(&self.grad_stage()?.program)
     }
 
     /// The stage in `cell`, built on first use. Inlined: a built stage (every call but the
@@ -135,19 +140,34 @@ impl<T: Real> Compiled<T> {
     ) -> Result<&'s Stage<T>, Error> {
         match cell.get() {
             Some(Ok(s)) => Ok(s),
-            _ => self.build(cell, make),
+            _ => Self::build(cell, || make(&self.forward).map(Stage::new)),
         }
     }
 
     #[cold]
-    fn build<'s>(
-        &'s self,
-        cell: &'s Lazy<T>,
-        make: impl FnOnce(&Traced<T>) -> Result<Traced<T>, Error>,
-    ) -> Result<&'s Stage<T>, Error> {
-        cell.get_or_init(|| make(&self.forward).map(Stage::new))
-            .as_ref()
-            .map_err(Clone::clone)
+    fn build(
+        cell: &Lazy<T>,
+        make: impl FnOnce() -> Result<Stage<T>, Error>,
+    ) -> Result<&Stage<T>, Error> {
+        cell.get_or_init(make).as_ref().map_err(Clone::clone)
+    }
+
+    /// The value-and-gradient stage: from a loop's body alone when this function is a
+    /// [`Fori`] and native code can (compile time independent of the iteration count), else
+    /// from the flat program.
+    #[inline]
+    fn grad_stage(&self) -> Result<&Stage<T>, Error> {
+        match self.grad.get() {
+            Some(Ok(s)) => Ok(s),
+            _ => Self::build(&self.grad, || {
+                if let Some(s) = self.fori.as_deref().map(lower::fori_stage).transpose()? {
+                    if let Some(s) = s {
+                        return Ok(s);
+                    }
+                }
+                grad::grad(&self.forward).map(Stage::new)
+            }),
+        }
     }
 
     #[track_caller]
@@ -221,7 +241,7 @@ impl<T: Real> Compiled<T> {
         if x.len() != n || grad.len() != n || m == 0 {
             return Err(self.grad_error(x, grad));
         }
-        let s = self.stage(&self.grad, grad::grad)?;
+        let s = self.grad_stage()?;
         s.call(x, |o| {
             copy(grad, &o[m..]);
             o[0]
@@ -271,7 +291,7 @@ impl<T: Real> Compiled<T> {
         self.check("value_and_grad", "x", x.len(), n)?;
         self.check("value_and_grad", "grad", grad.len(), n)?;
         self.scalar("value_and_grad")?;
-        let s = self.stage(&self.grad, grad::grad)?;
+        let s = self.grad_stage()?;
         s.call_in(&mut ws.buf, x, |o| {
             copy(grad, &o[m..]);
             o[0]
@@ -366,6 +386,36 @@ impl<T: Real> Compiled<T> {
         let s = self.stage(&self.hvp, |t| jvp::jvp(&grad::grad(t)?))?;
         // Outputs of jvp(grad): values (m), gradient (n), their tangents (m, then H v).
         s.call_joined(x, v, |o| out.copy_from_slice(&o[2 * m + n..]))
+    }
+}
+
+impl<T: Real> From<Fori<T>> for Compiled<T> {
+    /// The compiled loop. Its gradient ([`Compiled::value_and_grad`], [`Compiled::grad_fn`])
+    /// is compiled from the body alone where native code can: one function of a forward
+    /// loop, storing per iteration only what the reverse loop reads, and a reverse loop
+    /// adding each read's cotangent into the gradient; the flat program (every iteration
+    /// written out) is then never differentiated, optimized or re-rolled, so compiling costs
+    /// the body's size, not the loop's. Every other transform compiles the flat program, as
+    /// [`Compiled::new`]`(fori.traced)` does.
+    ///
+    /// ```
+    /// use wengert_jit::fori::{fori_loop, Read};
+    /// use wengert_jit::Compiled;
+    /// // Σ x_i² over 1000 inputs, the body traced once.
+    /// let x = vec![0.5; 1000];
+    /// let f = fori_loop(&x, 1000, &[0.0], &[Read { base: 0, stride: 1 }], |_, c, r| {
+    ///     vec![c[0] + r[0] * r[0]]
+    /// })
+    /// .unwrap();
+    /// let c = Compiled::from(f);
+    /// let mut g = vec![0.0; 1000];
+    /// assert_eq!(c.value_and_grad(&x, &mut g).unwrap(), 250.0);
+    /// assert!(g.iter().all(|&gi| gi == 1.0)); // 2 x_i
+    /// ```
+    fn from(f: Fori<T>) -> Compiled<T> {
+        let mut c = Compiled::new(f.traced.clone());
+        c.fori = Some(Box::new(f));
+        c
     }
 }
 

@@ -41,6 +41,25 @@ impl<T: Real> Stage<T> {
         }
     }
 
+    /// A stage of a kernel lowered by other means than `program` (which is kept for
+    /// inspection and for its guards), with `inputs` inputs and `outputs` outputs.
+    pub fn from_kernel(
+        program: Program<T>,
+        kernel: Box<dyn Kernel<T>>,
+        inputs: usize,
+        outputs: usize,
+    ) -> Stage<T> {
+        Stage {
+            scratch: kernel.scratch_len(),
+            guard_sites: program.guard_sites.clone(),
+            kernel,
+            program,
+            inputs,
+            outputs,
+            pool: Mutex::new(Vec::new()),
+        }
+    }
+
     /// The kernel and its number of outputs.
     pub fn parts(&self) -> (&dyn Kernel<T>, usize) {
         (&*self.kernel, self.outputs)

@@ -10,6 +10,7 @@
 use crate::ir::{Inst, Rolled};
 
 /// The analysis of one rolled program.
+#[derive(Default)]
 pub(super) struct Direct {
     /// Where the inputs' block starts: `insts[lo + k]` is `Input(k)` for every input `k`,
     /// and every read of an input (a loop's strided reads included) stays inside the block,

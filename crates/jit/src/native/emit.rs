@@ -73,6 +73,11 @@ impl<'a, 'b> Fn<'a, 'b> {
         }
     }
 
+    /// The function's parameters: `x`, `out`, `scratch`.
+    pub(super) fn params(&self) -> [Value; 3] {
+        [self.x, self.out, self.scratch]
+    }
+
     /// Returns 0 and finishes the function.
     pub(super) fn finish(mut self) {
         let zero = self.b.ins().iconst(types::I32, 0);
@@ -106,7 +111,7 @@ impl<'a, 'b> Fn<'a, 'b> {
     /// the reverse; `opt::reuse` puts such pairs side by side), `next`, is one `sincos` call
     /// (where the C library has one, [`super::call::PAIRED`]); the partner's value is kept
     /// for the next instruction, which must be `next`.
-    fn op_paired(
+    pub(super) fn op_paired(
         &mut self,
         inst: &Inst<f64>,
         next: Option<&Inst<f64>>,
@@ -189,7 +194,7 @@ impl<'a, 'b> Fn<'a, 'b> {
     }
 
     /// `a <cmp> b` must be `expect`; else the function returns `id + 1`.
-    fn guard(&mut self, cmp: Cmp, a: Value, b: Value, expect: bool, id: u32) {
+    pub(super) fn guard(&mut self, cmp: Cmp, a: Value, b: Value, expect: bool, id: u32) {
         let c = self.b.ins().fcmp(cc(cmp), a, b);
         let (ok, fail) = (self.b.create_block(), self.b.create_block());
         let none: &[BlockArg] = &[];

@@ -13,6 +13,7 @@ mod call;
 pub(crate) use call::{Native, Single};
 mod direct;
 mod emit;
+pub(crate) mod fori;
 mod libm;
 mod slots;
 

@@ -23,6 +23,7 @@ struct Packed {
 }
 
 /// The slot layout of a rolled program.
+#[derive(Default)]
 pub(super) struct Slots {
     /// For each loop, in order: its packed layout, if it has one.
     packed: Vec<Option<Packed>>,
