@@ -56,7 +56,7 @@ fn rosen_fori(x: &[f64]) -> Compiled<f64> {
         vec![c[0] + (a * a + b * b * 100.0)]
     })
     .expect("fori rosenbrock");
-    Compiled::new(f.traced)
+    Compiled::from(f)
 }
 
 /// The transcendental sum through the combinator: iteration i adds
@@ -68,7 +68,7 @@ fn softplus_fori(x: &[f64]) -> Compiled<f64> {
         vec![c[0] + (r[0].sin() + ((r[0] * r[1]).exp() + 1.0).ln())]
     })
     .expect("fori softplus");
-    Compiled::new(f.traced)
+    Compiled::from(f)
 }
 
 /// The combinator's softplus written on the tape, for its check.

@@ -57,10 +57,17 @@ pub struct Fori<T> {
     pub traced: Traced<T>,
     /// Iterations `1..count` as a [`Loop`] of the program (`None` below 3 iterations).
     pub region: Option<Loop>,
-    pub(crate) body: Traced<T>,
-    pub(crate) init: Vec<T>,
-    pub(crate) reads: Vec<Read>,
-    pub(crate) count: u32,
+    pub(crate) body: Body<T>,
+}
+
+/// The loop as traced: its body (inputs: the carry, then the reads; outputs: the new
+/// carry), the carry's initial value, the reads, the number of iterations.
+#[derive(Clone, Debug)]
+pub(crate) struct Body<T> {
+    pub traced: Traced<T>,
+    pub init: Vec<T>,
+    pub reads: Vec<Read>,
+    pub count: u32,
 }
 
 impl<T: Real> Fori<T> {
@@ -166,10 +173,12 @@ where
             derivs: b.derivs.clone(),
         },
         region,
-        body: b,
-        init: init.to_vec(),
-        reads: reads.to_vec(),
-        count,
+        body: Body {
+            traced: b,
+            init: init.to_vec(),
+            reads: reads.to_vec(),
+            count,
+        },
     })
 }
 

@@ -1,7 +1,7 @@
 //! The back half of the pipeline: where a program becomes something that runs.
 use super::stage::Stage;
 use crate::error::Error;
-use crate::fori::Fori;
+use crate::fori::Body;
 use crate::interp::Interp;
 use crate::ir::Program;
 use crate::{grad, opt};
@@ -26,15 +26,17 @@ pub(crate) fn lower<T: Real>(program: Program<T>) -> Box<dyn Kernel<T>> {
 ///
 /// # Errors
 /// What differentiating the body returns.
-pub(crate) fn fori_stage<T: Real>(f: &Fori<T>) -> Result<Option<Stage<T>>, Error> {
-    let v = opt::optimize(&grad::vjp(&f.body)?.program);
-    let n = f.traced.program.inputs();
-    let m = f.traced.program.outputs();
+pub(crate) fn fori_stage<T: Real>(
+    f: &Body<T>,
+    n: usize,
+    m: usize,
+) -> Result<Option<Stage<T>>, Error> {
+    let v = opt::optimize(&grad::vjp(&f.traced)?.program);
     Ok(fori_native(f, &v, n).map(|k| Stage::from_kernel(v, k, n, m + n)))
 }
 
 #[cfg(feature = "cranelift")]
-fn fori_native<T: Real>(f: &Fori<T>, v: &Program<T>, n: usize) -> Option<Box<dyn Kernel<T>>> {
+fn fori_native<T: Real>(f: &Body<T>, v: &Program<T>, n: usize) -> Option<Box<dyn Kernel<T>>> {
     let v = (v as &dyn Any).downcast_ref::<Program<f64>>()?;
     let init = (&f.init as &dyn Any).downcast_ref::<Vec<f64>>()?;
     let shape = crate::native::fori::Shape {
@@ -48,7 +50,7 @@ fn fori_native<T: Real>(f: &Fori<T>, v: &Program<T>, n: usize) -> Option<Box<dyn
 }
 
 #[cfg(not(feature = "cranelift"))]
-fn fori_native<T: Real>(_: &Fori<T>, _: &Program<T>, _: usize) -> Option<Box<dyn Kernel<T>>> {
+fn fori_native<T: Real>(_: &Body<T>, _: &Program<T>, _: usize) -> Option<Box<dyn Kernel<T>>> {
     None
 }
 

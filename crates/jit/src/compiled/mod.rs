@@ -2,7 +2,7 @@
 //! differentiated again at new inputs without recording.
 use crate::error::{Error, ErrorKind};
 use crate::ir::Program;
-use crate::fori::Fori;
+use crate::fori::{Body, Fori};
 use crate::trace::Traced;
 use crate::{grad, jvp};
 use stage::Stage;
@@ -46,7 +46,7 @@ pub struct Compiled<T: Real> {
     forward: Traced<T>,
     /// The loop this function is, if it was made from a [`Fori`]: its gradient is then
     /// compiled from the body alone where native code can (see `native/fori.rs`).
-    fori: Option<Box<Fori<T>>>,
+    fori: Option<Box<Body<T>>>,
     /// Built on first use too, like the derived programs: a caller who wants gradients only
     /// does not pay for compiling the value program as well (a third of the compile time of
     /// the Rosenbrock gradient at n = 10⁴).
@@ -160,8 +160,9 @@ impl<T: Real> Compiled<T> {
         match self.grad.get() {
             Some(Ok(s)) => Ok(s),
             _ => Self::build(&self.grad, || {
-                if let Some(s) = self.fori.as_deref().map(lower::fori_stage).transpose()? {
-                    if let Some(s) = s {
+                if let Some(f) = self.fori.as_deref() {
+                    let (n, m) = (self.inputs(), self.outputs());
+                    if let Some(s) = lower::fori_stage(f, n, m)? {
                         return Ok(s);
                     }
                 }
@@ -413,8 +414,8 @@ impl<T: Real> From<Fori<T>> for Compiled<T> {
     /// assert!(g.iter().all(|&gi| gi == 1.0)); // 2 x_i
     /// ```
     fn from(f: Fori<T>) -> Compiled<T> {
-        let mut c = Compiled::new(f.traced.clone());
-        c.fori = Some(Box::new(f));
+        let mut c = Compiled::new(f.traced);
+        c.fori = Some(Box::new(f.body));
         c
     }
 }
