@@ -4,8 +4,8 @@ use crate::error::Error;
 use crate::fori::Body;
 use crate::interp::Interp;
 use crate::ir::Program;
-use crate::{grad, opt};
 use crate::kernel::Kernel;
+use crate::{grad, opt};
 use std::any::Any;
 use wengert_tape::Real;
 

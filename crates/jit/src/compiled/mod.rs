@@ -1,8 +1,8 @@
 //! The public API: a function traced once, then evaluated, differentiated, and
 //! differentiated again at new inputs without recording.
 use crate::error::{Error, ErrorKind};
-use crate::ir::Program;
 use crate::fori::{Body, Fori};
+use crate::ir::Program;
 use crate::trace::Traced;
 use crate::{grad, jvp};
 use stage::Stage;

@@ -140,7 +140,8 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
             Inst::Input(k) if (k as usize) < c => carry[k as usize],
             Inst::Input(k) => {
                 let rd = s.reads[k as usize - c];
-                f.b.ins().load(types::F64, F, xs[k as usize - c], off(i64::from(rd.base))?)
+                f.b.ins()
+                    .load(types::F64, F, xs[k as usize - c], off(i64::from(rd.base))?)
             }
             Inst::Output(k, _) if (k as usize) < c => {
                 next[k as usize] = a[0];
@@ -154,7 +155,10 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
                 continue;
             }
             ref inst => {
-                let nx = v.insts.get(i + 1).filter(|_| !rev.get(i + 1).copied().unwrap_or(true));
+                let nx = v
+                    .insts
+                    .get(i + 1)
+                    .filter(|_| !rev.get(i + 1).copied().unwrap_or(true));
                 f.op_paired(inst, nx, &a, &v.funcs)?
             }
         };
@@ -190,22 +194,33 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
     let zn = f.b.ins().iadd_imm(zr, 1);
     let zmore = f.b.ins().icmp_imm(IntCC::SignedLessThan, zn, n as i64);
     let rstart = f.b.create_block();
-    f.b.ins().brif(zmore, zloop, &[BlockArg::Value(zn)], rstart, &[]);
+    f.b.ins()
+        .brif(zmore, zloop, &[BlockArg::Value(zn)], rstart, &[]);
     f.b.switch_to_block(rstart);
 
-    // The reverse loop: counter `r` from 0, iteration `i = count − 1 − r`.
+    // The reverse loop: counter `r` from 0, iteration `i = count − 1 − r`. Carried: the
+    // carry's cotangent, the fixed reads' sums, the window's partial sums 1..width (entry 0
+    // of the window is zero at the start of every iteration).
+    let (accs, ws, b_ref, width) = classify(s.reads, count);
+    let nfixed = accs.iter().filter(|a| matches!(a, Acc::Fixed(_))).count();
+    let carried = c + nfixed + width.saturating_sub(1);
     let rheader = f.b.create_block();
     let r0 = f.b.ins().iconst(types::I64, 0);
     let mut args = vec![BlockArg::Value(r0)];
-    for k in 0..c {
+    for k in 0..carried {
         let w0 = f.b.ins().f64const(if k == 0 { 1.0 } else { 0.0 });
         args.push(BlockArg::Value(w0));
     }
     f.b.ins().jump(rheader, &args);
     f.b.switch_to_block(rheader);
     let r = f.b.append_block_param(rheader, types::I64);
-    let w: Vec<Value> = (0..c)
+    let params: Vec<Value> = (0..carried)
         .map(|_| f.b.append_block_param(rheader, types::F64))
+        .collect();
+    let w = &params[..c];
+    let mut fixed: Vec<Value> = params[c..c + nfixed].to_vec();
+    let mut win: Vec<Option<Value>> = std::iter::once(None)
+        .chain(params[c + nfixed..].iter().map(|&p| Some(p)))
         .collect();
     let last = count - 1;
     let xs: Vec<Value> = s
@@ -257,8 +272,16 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
             Inst::Input(k) => w[k as usize - nb],
             Inst::Output(o, _) => {
                 let j = o as usize - c;
+                let add = |f: &mut Fn, acc: Option<Value>| match acc {
+                    None => a[0],
+                    Some(acc) => f.b.ins().fadd(acc, a[0]),
+                };
                 if j < c {
                     wnext[j] = Some(a[0]);
+                } else if let Acc::Fixed(q) = accs[j - c] {
+                    fixed[q] = add(&mut f, Some(fixed[q]));
+                } else if let Acc::Window(d) = accs[j - c] {
+                    win[d] = Some(add(&mut f, win[d]));
                 } else {
                     let rd = s.reads[j - c];
                     let i0 = m as i64 + i64::from(rd.base) + i64::from(rd.stride) * last;
@@ -270,26 +293,52 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
             }
             Inst::Guard { .. } => return Err("a guard in the reverse part".into()),
             ref inst => {
-                let nx = v.insts.get(i + 1).filter(|_| rev.get(i + 1).copied().unwrap_or(false));
+                let nx = v
+                    .insts
+                    .get(i + 1)
+                    .filter(|_| rev.get(i + 1).copied().unwrap_or(false));
                 f.op_paired(inst, nx, &a, &v.funcs)?
             }
         };
         rvals[i] = Some(val);
     }
+    let zero = f.b.ins().f64const(0.0);
+    // The window's last entry is complete: stored once.
+    if width > 0 {
+        let gw = at(&mut f, out, r, -8 * ws);
+        let top = win[width - 1].unwrap_or(zero);
+        let i0 = m as i64 + b_ref + ws * (last + width as i64 - 1);
+        f.b.ins().store(F, top, gw, off(i0)?);
+    }
     let step = f.b.ins().iadd_imm(r, 1);
     let more = f.b.ins().icmp_imm(IntCC::SignedLessThan, step, count);
     let rexit = f.b.create_block();
     let mut back = vec![BlockArg::Value(step)];
-    for wn in &wnext {
-        // A carry whose cotangent the body does not pass on gets zero.
-        let wn = match wn {
-            Some(val) => *val,
-            None => f.b.ins().f64const(0.0),
-        };
-        back.push(BlockArg::Value(wn));
-    }
-    f.b.ins().brif(more, rheader, &back, rexit, &[]);
+    // A carry whose cotangent the body does not pass on gets zero.
+    back.extend(wnext.iter().map(|wn| BlockArg::Value(wn.unwrap_or(zero))));
+    let mut ends: Vec<BlockArg> = fixed.iter().map(|&v| BlockArg::Value(v)).collect();
+    // Shifted: entry d of the next iteration is entry d − 1 of this one.
+    ends.extend((1..width).map(|d| BlockArg::Value(win[d - 1].unwrap_or(zero))));
+    back.extend(ends.iter().cloned());
+    let finals: Vec<Value> = (0..ends.len())
+        .map(|_| f.b.append_block_param(rexit, types::F64))
+        .collect();
+    f.b.ins().brif(more, rheader, &back, rexit, &ends);
     f.b.switch_to_block(rexit);
+    // The window's first entries, complete after iteration 0 (written before the fixed
+    // reads add into the gradient, which may share an entry).
+    for d in 1..width {
+        let i0 = m as i64 + b_ref + ws * (d as i64 - 1);
+        f.b.ins().store(F, finals[nfixed + d - 1], out, off(i0)?);
+    }
+    for (j, acc) in accs.iter().enumerate() {
+        if let Acc::Fixed(q) = *acc {
+            let i0 = m as i64 + i64::from(s.reads[j].base);
+            let g = f.b.ins().load(types::F64, F, out, off(i0)?);
+            let sum = f.b.ins().fadd(g, finals[q]);
+            f.b.ins().store(F, sum, out, off(i0)?);
+        }
+    }
     f.finish();
     let id = ctx
         .module
@@ -304,5 +353,66 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
         .map_err(|e| e.to_string())?;
     let code = ctx.module.get_finalized_function(id);
     let scratch_len = (count * stashed) as usize;
-    Ok(call::Native::new(ctx.module, vec![code], scratch_len, n, m + n))
+    Ok(call::Native::new(
+        ctx.module,
+        vec![code],
+        scratch_len,
+        n,
+        m + n,
+    ))
+}
+
+/// How the reverse loop adds a read's cotangent into the gradient.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Acc {
+    /// A fixed input (stride 0): summed in a register, added to the gradient after the loop.
+    Fixed(usize),
+    /// Offset `d` in the window of one stride (see [`classify`]).
+    Window(usize),
+    /// `g[base + stride i] +=` in memory, every iteration.
+    Memory,
+}
+
+/// The accumulation of each read, and the window's stride, reference base and depth.
+///
+/// When every moving read has one stride `s` and bases `b_ref + s d` (Rosenbrock's `x_i`,
+/// `x_{i+1}`: `d = 0, 1`), iteration `i` touches gradient entries `b_ref + s (i + d)`, and
+/// entry `b_ref + s (i + D)` receives nothing after iteration `i` (the loop runs down): the
+/// reverse loop keeps the window's partial sums in registers, carried and shifted by one each
+/// iteration, and stores each entry once. Adding in memory instead makes every iteration
+/// wait for the previous one's store (`g[i]` written by iteration `i`, read by `i − 1`): a
+/// store-to-load round trip per iteration, slower than the plain function.
+fn classify(reads: &[Read], count: i64) -> (Vec<Acc>, i64, i64, usize) {
+    let mut fixed = 0;
+    let moving: Vec<&Read> = reads.iter().filter(|r| r.stride != 0).collect();
+    let s = moving.first().map_or(0, |r| i64::from(r.stride));
+    let b_ref = if s > 0 {
+        moving.iter().map(|r| i64::from(r.base)).min()
+    } else {
+        moving.iter().map(|r| i64::from(r.base)).max()
+    }
+    .unwrap_or(0);
+    let d = |r: &Read| (i64::from(r.base) - b_ref) / s;
+    let window = !moving.is_empty()
+        && moving.iter().all(|r| {
+            i64::from(r.stride) == s && (i64::from(r.base) - b_ref) % s == 0 && d(r) <= 16
+        })
+        && moving.iter().map(|r| d(r)).max().unwrap_or(0) <= count;
+    let depth = if window {
+        moving.iter().map(|r| d(r)).max().unwrap_or(0) as usize
+    } else {
+        0
+    };
+    let accs = reads
+        .iter()
+        .map(|r| match r.stride {
+            0 => {
+                fixed += 1;
+                Acc::Fixed(fixed - 1)
+            }
+            _ if window => Acc::Window(d(r) as usize),
+            _ => Acc::Memory,
+        })
+        .collect();
+    (accs, s, b_ref, if window { depth + 1 } else { 0 })
 }

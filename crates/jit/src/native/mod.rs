@@ -265,18 +265,23 @@ fn loop_stores(r: &Rolled<f64>) -> Vec<Vec<Keep>> {
         }
         kept.push(vec![Keep::No; l.period as usize]);
     }
-    let loops: Vec<(usize, usize, u32)> = r
-        .loops()
-        .map(|l| (l.start as usize, l.period as usize, l.count))
-        .collect();
+    let loops: Vec<&crate::ir::Loop> = r.loops().collect();
     for (u, inst) in p.insts.iter().enumerate() {
-        for v in inst.operands().as_slice() {
+        for (o, v) in inst.operands().as_slice().iter().enumerate() {
             let v = v.index();
             let (k, rep) = at[v];
             // Read by its own repetition: a register; by the next one: a carried register
-            // (see `emit::Fn::lp`). Anything else reads the slot.
-            if k != NONE.0 && at[u] != (k, rep) && at[u] != (k, rep + 1) {
-                let (start, period, count) = loops[k as usize];
+            // (see `emit::Fn::lp`) — if the reader's operand moves by one repetition per
+            // repetition: a read of another stride that lands in the previous repetition
+            // (a value of one repetition, then of the one before the loop, …) is a load.
+            let register = k != NONE.0 && (at[u] == (k, rep) || at[u] == (k, rep + 1)) && {
+                let l = loops[k as usize];
+                let ju = (u - l.start as usize) % l.period as usize;
+                l.strides[ju][o] == l.period as i32
+            };
+            if k != NONE.0 && !register {
+                let l = loops[k as usize];
+                let (start, period, count) = (l.start as usize, l.period as usize, l.count);
                 let after = u >= start + period * count as usize;
                 let keep = if after && rep + 1 == count {
                     Keep::Last
