@@ -166,6 +166,26 @@ proptest::proptest! {
         .unwrap();
         agree(f, &x);
     }
+
+    /// A sum (the carry's cotangent passed on unchanged): one loop, no reverse loop.
+    #[test]
+    fn any_reads_of_a_sum_agree_with_the_flat_program(
+        n in 16usize..24,
+        count in 1u32..8,
+        picks in proptest::collection::vec((-2i8..=2, 0u8..=255), 1..4),
+    ) {
+        let x = point(n);
+        let reads = reads_for(n as i64, i64::from(count), &picks);
+        let f = fori_loop(&x, count, &[0.25], &reads, |_, c, r| {
+            let mut s = c[0];
+            for (k, &rk) in r.iter().enumerate() {
+                s = s + (rk * (k as f64 + 1.0)).sin() * rk;
+            }
+            vec![s]
+        })
+        .unwrap();
+        agree(f, &x);
+    }
 }
 
 /// Found by the property above: the flat program's roller made a loop in which a value is

@@ -3,7 +3,7 @@ use super::stage::Stage;
 use crate::error::Error;
 use crate::fori::Body;
 use crate::interp::Interp;
-use crate::ir::Program;
+use crate::ir::{Inst, Program};
 use crate::kernel::Kernel;
 use crate::{grad, opt};
 use std::any::Any;
@@ -32,7 +32,39 @@ pub(crate) fn fori_stage<T: Real>(
     m: usize,
 ) -> Result<Option<Stage<T>>, Error> {
     let v = opt::optimize(&grad::vjp(&f.traced)?.program);
+    let v = passed_through(v, f.init.len(), f.traced.program.inputs());
     Ok(fori_native(f, &v, n).map(|k| Stage::from_kernel(v, k, n, m + n)))
+}
+
+/// The body's VJP `v` with the carry's cotangent `w` replaced by the seed (1 for output 0,
+/// else 0) and optimized again, when the body passes `w` on unchanged (`∂c'/∂c = I`: a sum
+/// or any carry updated by adding to it), so that it is the seed in every iteration;
+/// otherwise `v`. The Rosenbrock body's reverse part loses its multiplications by `w`.
+fn passed_through<T: Real>(v: Program<T>, c: usize, nb: usize) -> Program<T> {
+    let w = |k: usize| Inst::Input((nb + k) as u32);
+    let through = (0..c).all(|k| {
+        v.insts.iter().any(|i| {
+            matches!(*i, Inst::Output(o, x) if o as usize == c + k && v.insts[x.index()] == w(k))
+        })
+    });
+    if !through {
+        return v;
+    }
+    let mut q = v.clone();
+    for inst in &mut q.insts {
+        if let Inst::Input(k) = *inst {
+            if k as usize >= nb {
+                let seed = if k as usize == nb {
+                    T::one()
+                } else {
+                    T::zero()
+                };
+                *inst = Inst::Const(seed);
+            }
+        }
+    }
+    q.set_inputs(v.inputs() as u32);
+    opt::optimize(&q)
 }
 
 #[cfg(feature = "cranelift")]

@@ -14,6 +14,7 @@ pub(crate) use call::{Native, Single};
 mod direct;
 mod emit;
 pub(crate) mod fori;
+mod fori_acc;
 mod libm;
 mod slots;
 
