@@ -1,6 +1,8 @@
 //! A structured loop, as JAX's `fori_loop`: the body is traced **once**, on a carried state
 //! and on reads of the inputs at positions affine in the iteration `i`, and expanded into
-//! the flat program with its [`Loop`] region known, so nothing has to rediscover it.
+//! the flat program with its [`Loop`] region known, so nothing has to rediscover it; or,
+//! through [`Compiled::from`](crate::Compiled#impl-From<Fori<T>>-for-Compiled<T>), its
+//! gradient is compiled from the body alone.
 //!
 //! Iteration `i` reads input `base + stride * i` for each [`Read`], and maps the carry
 //! `c_i` to `c_{i+1} = body(c_i, reads_i)`; the program's outputs are the final carry.
@@ -23,9 +25,9 @@
 //!     vec![c[0] + (a * a + b * b * 100.0)]
 //! })
 //! .unwrap();
-//! let l = f.region.as_ref().unwrap();
+//! let l = f.region().unwrap();
 //! assert_eq!(l.count, 2); // iterations 1 and 2
-//! let c = Compiled::new(f.traced);
+//! let c = Compiled::from(f);
 //! let mut g = [0.0; 4];
 //! // Terms 56.5, 25 and 6.5; ∂/∂x₀ = 2(x₀ − 1) − 400 x₀ (x₁ − x₀²) = −1 − 150.
 //! assert_eq!(c.value_and_grad(&x, &mut g).unwrap(), 88.0);
@@ -37,6 +39,7 @@ use crate::ir::{Inst, Loop, Program, Region, Rolled, Val};
 use crate::opt::remap;
 use crate::roll::shape;
 use crate::trace::{trace_many, Traced};
+use std::sync::OnceLock;
 use wengert_tape::{Real, Tape, Var};
 
 /// A read of the loop's inputs: iteration `i` reads input `base + stride * i`.
@@ -48,16 +51,14 @@ pub struct Read {
     pub stride: i32,
 }
 
-/// An expanded loop: the forward program and its loop region, and the loop itself (its
-/// body traced once) for [`Compiled::from`](crate::Compiled#impl-From<Fori<T>>-for-Compiled<T>),
-/// which compiles the gradient from the body alone.
+/// A traced loop: its body, traced once, and (built on first use) the flat program with
+/// every iteration written out and its loop region.
+/// [`Compiled::from`](crate::Compiled#impl-From<Fori<T>>-for-Compiled<T>) compiles the
+/// gradient from the body alone, without the flat program.
 #[derive(Clone, Debug)]
 pub struct Fori<T> {
-    /// The program: inputs `x`, outputs the final carry.
-    pub traced: Traced<T>,
-    /// Iterations `1..count` as a [`Loop`] of the program (`None` below 3 iterations).
-    pub region: Option<Loop>,
     pub(crate) body: Body<T>,
+    flat: OnceLock<(Traced<T>, Option<Loop>)>,
 }
 
 /// The loop as traced: its body (inputs: the carry, then the reads; outputs: the new
@@ -68,9 +69,74 @@ pub(crate) struct Body<T> {
     pub init: Vec<T>,
     pub reads: Vec<Read>,
     pub count: u32,
+    /// The whole function's inputs.
+    pub inputs: usize,
+}
+
+impl<T: Real> Body<T> {
+    /// The flat program (every iteration written out) and its loop region.
+    pub fn expand(&self) -> (Traced<T>, Option<Loop>) {
+        let (program, starts) = expand(
+            &self.traced.program,
+            self.inputs,
+            self.count,
+            &self.init,
+            &self.reads,
+        );
+        let region = known_region(&program, &starts, self.count);
+        let t = Traced {
+            program,
+            derivs: self.traced.derivs.clone(),
+        };
+        (t, region)
+    }
 }
 
 impl<T: Real> Fori<T> {
+    /// The flat program: inputs `x`, outputs the final carry (built on first use).
+    ///
+    /// ```
+    /// use wengert_jit::fori::{fori_loop, Read};
+    /// let r = [Read { base: 0, stride: 1 }];
+    /// let f = fori_loop(&[1.0; 4], 4, &[0.0], &r, |_, c, r| vec![c[0] + r[0]]).unwrap();
+    /// assert_eq!(f.traced().program.outputs(), 1);
+    /// ```
+    pub fn traced(&self) -> &Traced<T> {
+        &self.flat().0
+    }
+
+    /// Iterations `1..count` as a [`Loop`] of [`Fori::traced`] (`None` below 3 iterations).
+    ///
+    /// ```
+    /// use wengert_jit::fori::{fori_loop, Read};
+    /// let r = [Read { base: 0, stride: 1 }];
+    /// let f = fori_loop(&[1.0; 4], 4, &[0.0], &r, |_, c, r| vec![c[0] + r[0]]).unwrap();
+    /// assert_eq!(f.region().unwrap().count, 3);
+    /// ```
+    pub fn region(&self) -> Option<&Loop> {
+        self.flat().1.as_ref()
+    }
+
+    /// The flat program, by value.
+    ///
+    /// ```
+    /// use wengert_jit::fori::{fori_loop, Read};
+    /// let r = [Read { base: 0, stride: 1 }];
+    /// let f = fori_loop(&[1.0; 4], 4, &[0.0], &r, |_, c, r| vec![c[0] + r[0]]).unwrap();
+    /// let c = wengert_jit::Compiled::new(f.into_traced());
+    /// assert_eq!(c.value(&[1.0, 2.0, 3.0, 4.0]).unwrap(), 10.0);
+    /// ```
+    pub fn into_traced(self) -> Traced<T> {
+        match self.flat.into_inner() {
+            Some((t, _)) => t,
+            None => self.body.expand().0,
+        }
+    }
+
+    fn flat(&self) -> &(Traced<T>, Option<Loop>) {
+        self.flat.get_or_init(|| self.body.expand())
+    }
+
     /// The program with its regions: the straight prologue (initial carry, iteration 0),
     /// the loop, the outputs.
     ///
@@ -83,9 +149,9 @@ impl<T: Real> Fori<T> {
     /// assert_eq!(rolled.loops().next().unwrap().count, 9);
     /// ```
     pub fn rolled(&self) -> Rolled<T> {
-        let p = self.traced.program.clone();
+        let p = self.traced().program.clone();
         let n = p.len() as u32;
-        let regions = match &self.region {
+        let regions = match self.region() {
             None => vec![Region::Straight { start: 0, end: n }],
             Some(l) => {
                 let end = l.span().end as u32;
@@ -165,20 +231,15 @@ where
             expected: c,
         }));
     }
-    let (program, starts) = expand(&b.program, x.len(), count, init, reads);
-    let region = known_region(&program, &starts, count);
     Ok(Fori {
-        traced: Traced {
-            program,
-            derivs: b.derivs.clone(),
-        },
-        region,
         body: Body {
             traced: b,
             init: init.to_vec(),
             reads: reads.to_vec(),
             count,
+            inputs: x.len(),
         },
+        flat: OnceLock::new(),
     })
 }
 

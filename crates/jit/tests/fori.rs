@@ -27,7 +27,7 @@ fn rosen_fori(x: &[f64]) -> wengert_jit::fori::Fori<f64> {
 fn rosenbrock_values_and_gradients_equal_the_plain_loop() {
     let n = 40;
     let x = point(n);
-    let fori = Compiled::new(rosen_fori(&x).traced);
+    let fori = Compiled::new(rosen_fori(&x).into_traced());
     let plain = Compiled::trace(&x, |_, x| {
         let (a, b) = (x[0] - 1.0, x[1] - x[0] * x[0]);
         let mut s = a * a + b * b * 100.0;
@@ -62,14 +62,14 @@ fn rosenbrock_values_and_gradients_equal_the_plain_loop() {
 fn the_known_region_is_what_the_roller_finds() {
     let x = point(30);
     let f = rosen_fori(&x);
-    let l = f.region.clone().unwrap();
+    let l = f.region().cloned().unwrap();
     // The constant 0, iteration 0 (two inputs, the constants 1 and 100 as traced, eight
     // operations), then 28 more iterations.
     assert_eq!((l.start, l.period, l.count), (13, 12, 28));
     let known = f.rolled();
     assert_eq!(known.validate(), Ok(()));
-    assert_eq!(known.expand().insts, f.traced.program.insts);
-    assert!(roll(&f.traced.program).loops().any(|r| *r == l));
+    assert_eq!(known.expand().insts, f.traced().program.insts);
+    assert!(roll(&f.traced().program).loops().any(|r| *r == l));
 }
 
 #[test]
@@ -89,9 +89,9 @@ fn softplus_sin_with_a_backward_read_and_two_carries() {
         vec![c[0] + t, c[1] * r[0]]
     })
     .unwrap();
-    assert_eq!(f.region.as_ref().unwrap().count, n as u32 - 1);
+    assert_eq!(f.region().unwrap().count, n as u32 - 1);
     assert_eq!(f.rolled().validate(), Ok(()));
-    let fori = Compiled::new(f.traced);
+    let fori = Compiled::new(f.into_traced());
     let plain = Compiled::trace_many(&x, |t, x| {
         let (mut s, mut p) = (t.constant(0.0), t.constant(1.0));
         for i in 0..x.len() {
@@ -147,7 +147,7 @@ fn two_iterations_have_no_region() {
     let x = [1.0, 2.0];
     let r = [Read { base: 0, stride: 1 }];
     let f = fori_loop(&x, 2, &[0.0], &r, |_, c, r| vec![c[0] + r[0].exp()]).unwrap();
-    assert!(f.region.is_none());
-    let c = Compiled::new(f.traced);
+    assert!(f.region().is_none());
+    let c = Compiled::new(f.into_traced());
     assert_relative_eq!(c.value(&x).unwrap(), 1f64.exp() + 2f64.exp());
 }

@@ -1,5 +1,5 @@
 //! A `fori_loop` compiled from its body alone (`Compiled::from(fori)`) computes what the flat
-//! program does (`Compiled::new(fori.traced)`, itself checked against the tape in
+//! program does (`Compiled::new(fori.into_traced())`, itself checked against the tape in
 //! tests/fori.rs): value and gradient on bodies of one and two carries, reads forward,
 //! backward, fixed and strided, transcendental ops, and guards.
 use approx::assert_relative_eq;
@@ -15,7 +15,7 @@ fn point(n: usize) -> Vec<f64> {
 
 /// Both compilations of `f` agree at `x` (value and gradient).
 fn agree(f: Fori<f64>, x: &[f64]) -> (f64, Vec<f64>) {
-    let flat = Compiled::new(f.traced.clone());
+    let flat = Compiled::new(f.traced().clone());
     let body = Compiled::from(f);
     // The body's program (what was lowered) is the body's size, not the loop's: the
     // structured path ran, not the flat fallback.
@@ -234,7 +234,7 @@ fn a_strided_read_into_the_previous_repetition_is_stored() {
         vec![s]
     })
     .unwrap();
-    let p = opt::optimize(&f.traced.program);
+    let p = opt::optimize(&f.traced().program);
     let r = roll(&p);
     assert!(r
         .loops()

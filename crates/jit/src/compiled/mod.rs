@@ -43,7 +43,10 @@ type Lazy<T> = OnceLock<Result<Stage<T>, Error>>;
 /// assert_eq!(g, [-400.0, 200.0]); // (−2(1 − x) − 400x(y − x²), 200(y − x²))
 /// ```
 pub struct Compiled<T: Real> {
-    forward: Traced<T>,
+    /// The traced program; for a [`Fori`], built from its body on first use.
+    forward: OnceLock<Traced<T>>,
+    inputs: usize,
+    outputs: usize,
     /// The loop this function is, if it was made from a [`Fori`]: its gradient is then
     /// compiled from the body alone where native code can (see `native/fori.rs`).
     fori: Option<Box<Body<T>>>,
@@ -96,7 +99,9 @@ impl<T: Real> Compiled<T> {
         Compiled {
             fori: None,
             value: OnceLock::new(),
-            forward,
+            inputs: forward.program.inputs(),
+            outputs: forward.program.outputs(),
+            forward: OnceLock::from(forward),
             grad: OnceLock::new(),
             vjp: OnceLock::new(),
             jacobian: OnceLock::new(),
@@ -107,17 +112,23 @@ impl<T: Real> Compiled<T> {
 
     /// The number of inputs.
     pub fn inputs(&self) -> usize {
-        self.forward.program.inputs()
+        self.inputs
     }
 
     /// The number of outputs.
     pub fn outputs(&self) -> usize {
-        self.forward.program.outputs()
+        self.outputs
     }
 
     /// The forward program as traced (before optimization).
     pub fn traced(&self) -> &Traced<T> {
-        &self.forward
+        self.forward.get_or_init(|| {
+            let body = self
+                .fori
+                .as_deref()
+                .expect("a Compiled has a trace or a loop");
+            body.expand().0
+        })
     }
 
     /// The optimized value-and-gradient program that [`Compiled::value_and_grad`] runs
@@ -140,7 +151,7 @@ impl<T: Real> Compiled<T> {
     ) -> Result<&'s Stage<T>, Error> {
         match cell.get() {
             Some(Ok(s)) => Ok(s),
-            _ => Self::build(cell, || make(&self.forward).map(Stage::new)),
+            _ => Self::build(cell, || make(self.traced()).map(Stage::new)),
         }
     }
 
@@ -166,7 +177,7 @@ impl<T: Real> Compiled<T> {
                         return Ok(s);
                     }
                 }
-                grad::grad(&self.forward).map(Stage::new)
+                grad::grad(self.traced()).map(Stage::new)
             }),
         }
     }
@@ -397,7 +408,8 @@ impl<T: Real> From<Fori<T>> for Compiled<T> {
     /// adding each read's cotangent into the gradient; the flat program (every iteration
     /// written out) is then never differentiated, optimized or re-rolled, so compiling costs
     /// the body's size, not the loop's. Every other transform compiles the flat program, as
-    /// [`Compiled::new`]`(fori.traced)` does.
+    /// [`Compiled::new`]`(fori.into_traced())` does (the flat program is built on first use
+    /// by one of them).
     ///
     /// ```
     /// use wengert_jit::fori::{fori_loop, Read};
@@ -414,9 +426,20 @@ impl<T: Real> From<Fori<T>> for Compiled<T> {
     /// assert!(g.iter().all(|&gi| gi == 1.0)); // 2 x_i
     /// ```
     fn from(f: Fori<T>) -> Compiled<T> {
-        let mut c = Compiled::new(f.traced);
-        c.fori = Some(Box::new(f.body));
-        c
+        let b = &f.body;
+        let (inputs, outputs) = (b.inputs, b.init.len());
+        Compiled {
+            forward: OnceLock::new(),
+            inputs,
+            outputs,
+            fori: Some(Box::new(f.body)),
+            value: OnceLock::new(),
+            grad: OnceLock::new(),
+            vjp: OnceLock::new(),
+            jacobian: OnceLock::new(),
+            hvp: OnceLock::new(),
+            hessian: OnceLock::new(),
+        }
     }
 }
 
