@@ -6,6 +6,7 @@ use approx::assert_relative_eq;
 use wengert_jit::fori::{fori_loop, Fori, Read};
 use wengert_jit::{Compiled, ErrorKind};
 use wengert_ops::prelude::*;
+use wengert_tape::Var;
 
 fn point(n: usize) -> Vec<f64> {
     (0..n)
@@ -146,6 +147,16 @@ fn reads_for(n: i64, count: i64, picks: &[(i8, u8)]) -> Vec<Read> {
         .collect()
 }
 
+type Body = for<'t> fn(&[Var<'t, f64>], &[Var<'t, f64>]) -> Vec<Var<'t, f64>>;
+
+/// `body` over reads picked by [`reads_for`], both compilations compared.
+fn check_reads(n: usize, count: u32, picks: &[(i8, u8)], body: Body) {
+    let x = point(n);
+    let reads = reads_for(n as i64, i64::from(count), picks);
+    let f = fori_loop(&x, count, &[0.25], &reads, |_, c, r| body(c, r)).unwrap();
+    agree(f, &x);
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
     #[test]
@@ -154,17 +165,14 @@ proptest::proptest! {
         count in 1u32..8,
         picks in proptest::collection::vec((-2i8..=2, 0u8..=255), 1..4),
     ) {
-        let x = point(n);
-        let reads = reads_for(n as i64, i64::from(count), &picks);
-        let f = fori_loop(&x, count, &[0.25], &reads, |_, c, r| {
+        // The carry's cotangent changes every iteration: a forward and a reverse loop.
+        check_reads(n, count, &picks, |c, r| {
             let mut s = c[0] * 0.5;
             for (k, &rk) in r.iter().enumerate() {
                 s = s + (rk * (k as f64 + 1.0)).sin() * c[0] + rk * rk;
             }
             vec![s]
-        })
-        .unwrap();
-        agree(f, &x);
+        });
     }
 
     /// A sum (the carry's cotangent passed on unchanged): one loop, no reverse loop.
@@ -174,17 +182,13 @@ proptest::proptest! {
         count in 1u32..8,
         picks in proptest::collection::vec((-2i8..=2, 0u8..=255), 1..4),
     ) {
-        let x = point(n);
-        let reads = reads_for(n as i64, i64::from(count), &picks);
-        let f = fori_loop(&x, count, &[0.25], &reads, |_, c, r| {
+        check_reads(n, count, &picks, |c, r| {
             let mut s = c[0];
             for (k, &rk) in r.iter().enumerate() {
                 s = s + (rk * (k as f64 + 1.0)).sin() * rk;
             }
             vec![s]
-        })
-        .unwrap();
-        agree(f, &x);
+        });
     }
 }
 

@@ -24,7 +24,7 @@ use super::direct::Direct;
 use super::emit::Fn;
 use super::fori_acc::{off, Iter, Plan};
 use super::slots::Slots;
-use super::{call, new_module};
+use super::{call, define, new_module};
 use crate::fori::Read;
 use crate::ir::{Inst, Program};
 use cranelift_codegen::ir::condcodes::IntCC;
@@ -238,14 +238,7 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
         reverse(&mut f, v, s, &rev, &stash, stashed, &plan)?;
     }
     f.finish();
-    let id = ctx
-        .module
-        .declare_anonymous_function(&mctx.func.signature)
-        .map_err(|e| e.to_string())?;
-    ctx.module
-        .define_function(id, &mut mctx)
-        .map_err(|e| format!("{e:?}"))?;
-    ctx.module.clear_context(&mut mctx);
+    let id = define(&mut ctx, &mut mctx)?;
     ctx.module
         .finalize_definitions()
         .map_err(|e| e.to_string())?;

@@ -201,15 +201,7 @@ fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
             Piece::Loop(l, k) => f.lp(&p.insts, &p.funcs, (l, *k), &kept[*k], &direct.out[*k])?,
         }
         f.finish();
-        let id = ctx
-            .module
-            .declare_anonymous_function(&mctx.func.signature)
-            .map_err(|e| e.to_string())?;
-        ctx.module
-            .define_function(id, &mut mctx)
-            .map_err(|e| format!("{e:?}"))?;
-        ctx.module.clear_context(&mut mctx);
-        ids.push(id);
+        ids.push(define(&mut ctx, &mut mctx)?);
     }
     ctx.module
         .finalize_definitions()
@@ -231,6 +223,19 @@ fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
         p.inputs(),
         p.outputs(),
     ))
+}
+
+/// Declares and defines the function built in `mctx`, and clears it for the next one.
+fn define(ctx: &mut Ctx, mctx: &mut cranelift_codegen::Context) -> Result<FuncId, String> {
+    let id = ctx
+        .module
+        .declare_anonymous_function(&mctx.func.signature)
+        .map_err(|e| e.to_string())?;
+    ctx.module
+        .define_function(id, mctx)
+        .map_err(|e| format!("{e:?}"))?;
+    ctx.module.clear_context(mctx);
+    Ok(id)
 }
 
 /// Whether a loop body value is stored, and when.
