@@ -33,6 +33,10 @@ fn agree(f: Fori<f64>, x: &[f64]) -> (f64, Vec<f64>) {
     for (a, b) in g1.iter().zip(&g2) {
         assert_relative_eq!(*a, *b, max_relative = 1e-12, epsilon = 1e-12);
     }
+    // The value alone: the forward loop, compiled from the body too; as the gradient call
+    // computes it.
+    assert_eq!(body.value(x).unwrap().to_bits(), y1.to_bits());
+    assert_relative_eq!(flat.value(x).unwrap(), y1, max_relative = 1e-13);
     // The handle takes the same path.
     let mut g3 = vec![0.0; n];
     assert_eq!(body.grad_fn().unwrap().call(x, &mut g3).unwrap(), y1);
@@ -127,6 +131,9 @@ fn a_guard_in_the_body_fails_on_the_iteration_that_flips() {
     bad[13] = -1.0;
     let e = c.value_and_grad(&bad, &mut g).unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::Guard { .. }), "{e}");
+    let e = c.value(&bad).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Guard { .. }), "{e}");
+    assert_relative_eq!(c.value(&x).unwrap(), y, max_relative = 1e-14);
 }
 
 /// Reads of random strides (−2..=2) and bases valid for every iteration.

@@ -30,10 +30,12 @@ pub(crate) fn fori_stage<T: Real>(
     f: &Body<T>,
     n: usize,
     m: usize,
+    value_only: bool,
 ) -> Result<Option<Stage<T>>, Error> {
     let v = opt::optimize(&grad::vjp(&f.traced)?.program);
     let v = passed_through(v, f.init.len(), f.traced.program.inputs());
-    Ok(fori_native(f, &v, n).map(|k| Stage::from_kernel(v, k, n, m + n)))
+    let outputs = if value_only { m } else { m + n };
+    Ok(fori_native(f, &v, n, value_only).map(|k| Stage::from_kernel(v, k, n, outputs)))
 }
 
 /// The body's VJP `v` with the carry's cotangent `w` replaced by the seed (1 for output 0,
@@ -68,7 +70,12 @@ fn passed_through<T: Real>(v: Program<T>, c: usize, nb: usize) -> Program<T> {
 }
 
 #[cfg(feature = "cranelift")]
-fn fori_native<T: Real>(f: &Body<T>, v: &Program<T>, n: usize) -> Option<Box<dyn Kernel<T>>> {
+fn fori_native<T: Real>(
+    f: &Body<T>,
+    v: &Program<T>,
+    n: usize,
+    value_only: bool,
+) -> Option<Box<dyn Kernel<T>>> {
     let v = (v as &dyn Any).downcast_ref::<Program<f64>>()?;
     let init = (&f.init as &dyn Any).downcast_ref::<Vec<f64>>()?;
     let shape = crate::native::fori::Shape {
@@ -76,13 +83,19 @@ fn fori_native<T: Real>(f: &Body<T>, v: &Program<T>, n: usize) -> Option<Box<dyn
         reads: &f.reads,
         count: f.count,
         inputs: n,
+        value_only,
     };
     let k = crate::native::fori::compile(v, &shape)?;
     as_kernel_of(Box::new(k))
 }
 
 #[cfg(not(feature = "cranelift"))]
-fn fori_native<T: Real>(_: &Body<T>, _: &Program<T>, _: usize) -> Option<Box<dyn Kernel<T>>> {
+fn fori_native<T: Real>(
+    _: &Body<T>,
+    _: &Program<T>,
+    _: usize,
+    _: bool,
+) -> Option<Box<dyn Kernel<T>>> {
     None
 }
 

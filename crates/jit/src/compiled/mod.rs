@@ -163,6 +163,24 @@ impl<T: Real> Compiled<T> {
         cell.get_or_init(make).as_ref().map_err(Clone::clone)
     }
 
+    /// The value stage: from a loop's body alone when this function is a [`Fori`] and native
+    /// code can (the forward loop alone), else from the flat program.
+    #[inline]
+    fn value_stage(&self) -> Result<&Stage<T>, Error> {
+        match self.value.get() {
+            Some(Ok(s)) => Ok(s),
+            _ => Self::build(&self.value, || {
+                if let Some(f) = self.fori.as_deref() {
+                    let (n, m) = (self.inputs(), self.outputs());
+                    if let Some(s) = lower::fori_stage(f, n, m, true)? {
+                        return Ok(s);
+                    }
+                }
+                Ok(Stage::new(self.traced().clone()))
+            }),
+        }
+    }
+
     /// The value-and-gradient stage: from a loop's body alone when this function is a
     /// [`Fori`] and native code can (compile time independent of the iteration count), else
     /// from the flat program.
@@ -173,7 +191,7 @@ impl<T: Real> Compiled<T> {
             _ => Self::build(&self.grad, || {
                 if let Some(f) = self.fori.as_deref() {
                     let (n, m) = (self.inputs(), self.outputs());
-                    if let Some(s) = lower::fori_stage(f, n, m)? {
+                    if let Some(s) = lower::fori_stage(f, n, m, false)? {
                         return Ok(s);
                     }
                 }
@@ -225,7 +243,7 @@ impl<T: Real> Compiled<T> {
     pub fn value(&self, x: &[T]) -> Result<T, Error> {
         self.check("value", "x", x.len(), self.inputs())?;
         self.scalar("value")?;
-        let s = self.stage(&self.value, |t| Ok(t.clone()))?;
+        let s = self.value_stage()?;
         s.call(x, |o| o[0])
     }
 
@@ -237,7 +255,7 @@ impl<T: Real> Compiled<T> {
     pub fn values(&self, x: &[T], out: &mut [T]) -> Result<(), Error> {
         self.check("values", "x", x.len(), self.inputs())?;
         self.check("values", "out", out.len(), self.outputs())?;
-        let s = self.stage(&self.value, |t| Ok(t.clone()))?;
+        let s = self.value_stage()?;
         s.call(x, |o| out.copy_from_slice(o))
     }
 
@@ -284,7 +302,7 @@ impl<T: Real> Compiled<T> {
     #[track_caller]
     pub fn value_in(&self, ws: &mut Workspace<T>, x: &[T]) -> Result<T, Error> {
         self.check("value", "x", x.len(), self.inputs())?;
-        let s = self.stage(&self.value, |t| Ok(t.clone()))?;
+        let s = self.value_stage()?;
         s.call_in(&mut ws.buf, x, |o| o[0])
     }
 

@@ -41,6 +41,8 @@ pub(crate) struct Shape<'a> {
     pub reads: &'a [Read],
     pub count: u32,
     pub inputs: usize,
+    /// The value only (outputs: the final carry): the forward loop alone.
+    pub value_only: bool,
 }
 
 /// Native code for the value and gradient of the loop whose body's VJP program is `v`
@@ -73,7 +75,8 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
             .for_each(|a| read[a.index()] = true);
     }
     // One loop when nothing depends on the cotangent (its inputs are left unread).
-    let single = (0..v.len()).all(|i| !rev[i] || !read[i]);
+    let grad = !s.value_only;
+    let single = !grad || (0..v.len()).all(|i| !rev[i] || !read[i]);
     // The stash: forward values read by the reverse part (or written by its outputs),
     // except constants and input reads, which the reverse loop takes again.
     let free = |i: usize| match v.insts[i] {
@@ -114,7 +117,7 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
     };
 
     // The gradient, zeroed, unless the window writes every entry.
-    if !plan.covers {
+    if grad && !plan.covers {
         let zloop = f.b.create_block();
         let z0 = f.b.ins().iconst(types::I64, 0);
         f.b.ins().jump(zloop, &[BlockArg::Value(z0)]);
@@ -132,7 +135,7 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
     }
 
     // The forward loop.
-    let acc_n = if single { plan.carried() } else { 0 };
+    let acc_n = if single && grad { plan.carried() } else { 0 };
     let header = f.b.create_block();
     let zero = f.b.ins().iconst(types::I64, 0);
     let mut args = vec![BlockArg::Value(zero)];
@@ -147,7 +150,7 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
         .map(|_| f.b.append_block_param(header, types::F64))
         .collect();
     let carry = &params[..c];
-    let mut acc = single.then(|| plan.begin(&params[c..], true));
+    let mut acc = (single && grad).then(|| plan.begin(&params[c..], true));
     let mut moved: Vec<(i64, Value)> = Vec::new();
     let mut xs = Vec::new();
     for rd in s.reads {
@@ -232,9 +235,9 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
     for (k, &v) in finals[..c].iter().enumerate() {
         f.b.ins().store(F, v, out, off(k as i64)?);
     }
-    if single {
+    if single && grad {
         Iter::finish(&mut f, &plan, &finals[c..], true)?;
-    } else {
+    } else if grad {
         reverse(&mut f, v, s, &rev, &stash, stashed, &plan)?;
     }
     f.finish();
@@ -244,12 +247,13 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
         .map_err(|e| e.to_string())?;
     let code = ctx.module.get_finalized_function(id);
     let scratch_len = (count * stashed) as usize;
+    let outputs = if grad { m + n } else { m };
     Ok(call::Native::new(
         ctx.module,
         vec![code],
         scratch_len,
         n,
-        m + n,
+        outputs,
     ))
 }
 
