@@ -425,7 +425,9 @@ impl<T: Real> From<Fori<T>> for Compiled<T> {
     /// loop, storing per iteration only what the reverse loop reads, and a reverse loop
     /// adding each read's cotangent into the gradient; the flat program (every iteration
     /// written out) is then never differentiated, optimized or re-rolled, so compiling costs
-    /// the body's size, not the loop's. Every other transform compiles the flat program, as
+    /// the body's size, not the loop's. The value ([`Compiled::value`], [`Compiled::values`])
+    /// is the forward loop alone, compiled the same way. Every other transform compiles the
+    /// flat program, as
     /// [`Compiled::new`]`(fori.into_traced())` does (the flat program is built on first use
     /// by one of them).
     ///
