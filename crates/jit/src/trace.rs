@@ -112,6 +112,9 @@ pub fn from_trace<T: Real>(t: &tt::Trace<T>) -> Result<Traced<T>, Error> {
         map: Vec::with_capacity(t.nodes.len()),
         known: HashMap::default(),
     };
+    // At least one instruction per node, output and guard: grown once, not by doubling.
+    b.p.insts
+        .reserve(t.nodes.len() + t.outputs.len() + t.guards.len());
     let mut guards = t.guards.iter().peekable();
     for (i, node) in t.nodes.iter().enumerate() {
         while let Some(g) = guards.next_if(|g| g.at as usize <= i) {
