@@ -32,6 +32,8 @@ pub struct GradFn<'c> {
     native: Option<crate::native::Single<'c>>,
     /// The program's outputs: the function's values, then the gradient.
     outputs: usize,
+    /// The function's inputs (kept here: a call reads nothing behind a pointer to check them).
+    inputs: usize,
 }
 
 /// Outputs and scratch of a program called on a stack buffer by [`GradFn::call`].
@@ -68,6 +70,7 @@ impl Compiled<f64> {
                 .and_then(|k| k.single())
                 .filter(|k| k.len <= STACK),
             outputs,
+            inputs: self.inputs(),
         })
     }
 }
@@ -88,7 +91,7 @@ impl GradFn<'_> {
     #[inline]
     #[track_caller]
     pub fn call(&self, x: &[f64], grad: &mut [f64]) -> Result<f64, Error> {
-        let n = self.compiled.inputs();
+        let n = self.inputs;
         if x.len() != n || grad.len() != n {
             return Err(self.compiled.grad_error(x, grad));
         }
