@@ -167,18 +167,7 @@ impl<T: Real> Compiled<T> {
     /// code can (the forward loop alone), else from the flat program.
     #[inline]
     fn value_stage(&self) -> Result<&Stage<T>, Error> {
-        match self.value.get() {
-            Some(Ok(s)) => Ok(s),
-            _ => Self::build(&self.value, || {
-                if let Some(f) = self.fori.as_deref() {
-                    let (n, m) = (self.inputs(), self.outputs());
-                    if let Some(s) = lower::fori_stage(f, n, m, true)? {
-                        return Ok(s);
-                    }
-                }
-                Ok(Stage::new(self.traced().clone()))
-            }),
-        }
+        self.loop_or_flat(&self.value, true, |t| Ok(t.clone()))
     }
 
     /// The value-and-gradient stage: from a loop's body alone when this function is a
@@ -186,16 +175,28 @@ impl<T: Real> Compiled<T> {
     /// from the flat program.
     #[inline]
     fn grad_stage(&self) -> Result<&Stage<T>, Error> {
-        match self.grad.get() {
+        self.loop_or_flat(&self.grad, false, grad::grad)
+    }
+
+    /// The stage in `cell`: built from the loop's body ([`lower::fori_stage`]) where it can
+    /// be, else `make` of the flat program.
+    #[inline]
+    fn loop_or_flat<'s>(
+        &'s self,
+        cell: &'s Lazy<T>,
+        value_only: bool,
+        make: impl FnOnce(&Traced<T>) -> Result<Traced<T>, Error>,
+    ) -> Result<&'s Stage<T>, Error> {
+        match cell.get() {
             Some(Ok(s)) => Ok(s),
-            _ => Self::build(&self.grad, || {
+            _ => Self::build(cell, || {
                 if let Some(f) = self.fori.as_deref() {
                     let (n, m) = (self.inputs(), self.outputs());
-                    if let Some(s) = lower::fori_stage(f, n, m, false)? {
+                    if let Some(s) = lower::fori_stage(f, n, m, value_only)? {
                         return Ok(s);
                     }
                 }
-                grad::grad(self.traced()).map(Stage::new)
+                make(self.traced()).map(Stage::new)
             }),
         }
     }
