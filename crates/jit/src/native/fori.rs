@@ -22,7 +22,7 @@
 //! gradient (`native/fori_acc.rs` says how).
 use super::direct::Direct;
 use super::emit::Fn;
-use super::fori_acc::{off, Iter, Plan};
+use super::fori_acc::{off, Iter, Moving, Plan};
 use super::slots::Slots;
 use super::{call, define, new_module};
 use crate::fori::Read;
@@ -109,13 +109,6 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
     let b = FunctionBuilder::new(&mut mctx.func, &mut fctx);
     let mut f = Fn::new(b, &mut ctx, &direct, &slots);
     let [x, out, scratch] = f.params();
-    // `base + r · bytes`, the address of an element moving by `bytes` per iteration; one
-    // multiplication per distinct `bytes`.
-    let at = |f: &mut Fn, base: Value, r: Value, bytes: i64| {
-        let d = f.b.ins().imul_imm(r, bytes);
-        f.b.ins().iadd(base, d)
-    };
-
     // The gradient, zeroed, unless the window writes every entry.
     if grad && !plan.covers {
         let zloop = f.b.create_block();
@@ -123,7 +116,7 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
         f.b.ins().jump(zloop, &[BlockArg::Value(z0)]);
         f.b.switch_to_block(zloop);
         let zr = f.b.append_block_param(zloop, types::I64);
-        let zp = at(&mut f, out, zr, 8);
+        let zp = Moving::new(zr).at(&mut f, out, 8);
         let fz = f.b.ins().f64const(0.0);
         f.b.ins().store(F, fz, zp, off(m as i64)?);
         let zn = f.b.ins().iadd_imm(zr, 1);
@@ -151,25 +144,13 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
         .collect();
     let carry = &params[..c];
     let mut acc = (single && grad).then(|| plan.begin(&params[c..], true));
-    let mut moved: Vec<(i64, Value)> = Vec::new();
-    let mut xs = Vec::new();
-    for rd in s.reads {
-        let bytes = 8 * i64::from(rd.stride);
-        let p = match moved.iter().find(|(b, _)| *b == bytes) {
-            Some(&(_, p)) => p,
-            None => {
-                let p = at(&mut f, x, r, bytes);
-                moved.push((bytes, p));
-                p
-            }
-        };
-        xs.push(p);
-    }
-    let st = if stashed > 0 {
-        Some(at(&mut f, scratch, r, stashed * 8))
-    } else {
-        None
-    };
+    let mut mv = Moving::new(r);
+    let xs: Vec<Value> = s
+        .reads
+        .iter()
+        .map(|rd| mv.at(&mut f, x, 8 * i64::from(rd.stride)))
+        .collect();
+    let st = (stashed > 0).then(|| mv.at(&mut f, scratch, stashed * 8));
     let mut vals: Vec<Option<Value>> = vec![None; v.len()];
     let mut next = carry.to_vec();
     for (i, inst) in v.insts.iter().enumerate() {
@@ -182,7 +163,7 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
                 next[o] = vals[a.index()].expect("a forward value");
             } else if let (Some(acc), true) = (acc.as_mut(), o >= 2 * c) {
                 let a = vals[a.index()].expect("a forward value");
-                acc.add(&mut f, &plan, r, o - 2 * c, a)?;
+                acc.add(&mut f, &plan, &mut mv, o - 2 * c, a)?;
             }
             continue;
         }
@@ -219,7 +200,7 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
         vals[i] = Some(val);
     }
     if let Some(acc) = acc {
-        next.extend(acc.end(&mut f, &plan, r)?);
+        next.extend(acc.end(&mut f, &plan, &mut mv)?);
     }
     let step = f.b.ins().iadd_imm(r, 1);
     let more = f.b.ins().icmp_imm(IntCC::SignedLessThan, step, count);
@@ -289,23 +270,13 @@ fn reverse(
     let w = &params[..c];
     let mut acc = plan.begin(&params[c..], false);
     let last = count - 1;
-    let mut moved: Vec<(i64, Value)> = Vec::new();
-    let mut ptr = |f: &mut Fn, base: Value, bytes: i64| {
-        if let Some(&(_, p)) = moved.iter().find(|(b, _)| *b == bytes) {
-            return p;
-        }
-        let d = f.b.ins().imul_imm(r, bytes);
-        let p = f.b.ins().iadd(base, d);
-        moved.push((bytes, p));
-        p
-    };
+    let mut mv = Moving::new(r);
     let xs: Vec<Value> = s
         .reads
         .iter()
-        .map(|rd| ptr(f, x, -8 * i64::from(rd.stride)))
+        .map(|rd| mv.at(f, x, -8 * i64::from(rd.stride)))
         .collect();
-    let st = f.b.ins().imul_imm(r, -8 * stashed);
-    let st = f.b.ins().iadd(scratch, st);
+    let st = mv.at(f, scratch, -8 * stashed);
     // A forward value for the reverse part: stashed, or taken again (once per iteration).
     let mut again: Vec<Option<Value>> = vec![None; v.len()];
     let mut forward = |f: &mut Fn, j: usize| -> Result<Value, String> {
@@ -347,7 +318,7 @@ fn reverse(
                 if j < c {
                     wnext[j] = Some(a[0]);
                 } else {
-                    acc.add(f, plan, r, j - c, a[0])?;
+                    acc.add(f, plan, &mut mv, j - c, a[0])?;
                 }
                 continue;
             }
@@ -365,7 +336,7 @@ fn reverse(
     let zero = f.b.ins().f64const(0.0);
     // A carry whose cotangent the body does not pass on gets zero.
     let mut next: Vec<Value> = wnext.iter().map(|wn| wn.unwrap_or(zero)).collect();
-    let ends = acc.end(f, plan, r)?;
+    let ends = acc.end(f, plan, &mut mv)?;
     next.extend(&ends);
     let step = f.b.ins().iadd_imm(r, 1);
     let more = f.b.ins().icmp_imm(IntCC::SignedLessThan, step, count);

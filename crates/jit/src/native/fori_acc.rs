@@ -17,6 +17,35 @@ use cranelift_codegen::ir::{types, InstBuilder, MemFlags, Value};
 
 const F: MemFlags = MemFlags::trusted();
 
+/// Addresses moving with a loop counter `r`: `base + r · bytes`, with one multiplication
+/// per distinct `bytes` in an iteration (reads, stash and gradient entries share them).
+pub(super) struct Moving {
+    r: Value,
+    muls: Vec<(i64, Value)>,
+}
+
+impl Moving {
+    pub fn new(r: Value) -> Moving {
+        Moving {
+            r,
+            muls: Vec::new(),
+        }
+    }
+
+    /// `base + r · bytes`.
+    pub fn at(&mut self, f: &mut Fn, base: Value, bytes: i64) -> Value {
+        let d = match self.muls.iter().find(|(b, _)| *b == bytes) {
+            Some(&(_, d)) => d,
+            None => {
+                let d = f.b.ins().imul_imm(self.r, bytes);
+                self.muls.push((bytes, d));
+                d
+            }
+        };
+        f.b.ins().iadd(base, d)
+    }
+}
+
 /// The accumulation of one read.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Acc {
@@ -108,17 +137,16 @@ impl Plan {
         self.nfixed + self.width.saturating_sub(1)
     }
 
-    /// The address of gradient entry `base + stride i` in the iteration of counter `r`:
-    /// a pointer moving with `r` and an offset.
-    fn entry(&self, f: &mut Fn, r: Value, up: bool, base: i64, stride: i64) -> (Value, i64) {
+    /// The address of gradient entry `base + stride i` in the iteration of `mv`'s counter:
+    /// a pointer moving with it and an offset.
+    fn entry(&self, f: &mut Fn, mv: &mut Moving, up: bool, base: i64, stride: i64) -> (Value, i64) {
         let out = f.params()[1];
         let (bytes, first) = if up {
             (8 * stride, self.m + base)
         } else {
             (-8 * stride, self.m + base + stride * self.last)
         };
-        let d = f.b.ins().imul_imm(r, bytes);
-        (f.b.ins().iadd(out, d), first)
+        (mv.at(f, out, bytes), first)
     }
 
     /// The state of one iteration, from the loop header's parameters `params` (as many as
@@ -145,12 +173,12 @@ pub(super) struct Iter {
 }
 
 impl Iter {
-    /// Adds `v`, the cotangent of read `j`, in the iteration of counter `r`.
+    /// Adds `v`, the cotangent of read `j`, in the iteration of `mv`'s counter.
     pub fn add(
         &mut self,
         f: &mut Fn,
         p: &Plan,
-        r: Value,
+        mv: &mut Moving,
         j: usize,
         v: Value,
     ) -> Result<(), String> {
@@ -164,7 +192,7 @@ impl Iter {
             }
             Acc::Memory => {
                 let rd = p.reads[j];
-                let (ptr, i0) = p.entry(f, r, self.up, rd.base.into(), rd.stride.into());
+                let (ptr, i0) = p.entry(f, mv, self.up, rd.base.into(), rd.stride.into());
                 let g = f.b.ins().load(types::F64, F, ptr, off(i0)?);
                 let sum = f.b.ins().fadd(g, v);
                 f.b.ins().store(F, sum, ptr, off(i0)?);
@@ -174,7 +202,7 @@ impl Iter {
     }
 
     /// Stores the window's completed entry and returns what the next iteration carries.
-    pub fn end(self, f: &mut Fn, p: &Plan, r: Value) -> Result<Vec<Value>, String> {
+    pub fn end(self, f: &mut Fn, p: &Plan, mv: &mut Moving) -> Result<Vec<Value>, String> {
         let zero = f.b.ins().f64const(0.0);
         let mut next = self.fixed;
         let w = p.width;
@@ -185,7 +213,7 @@ impl Iter {
             } else {
                 (w - 1, w as i64 - 1)
             };
-            let (ptr, i0) = p.entry(f, r, self.up, p.b_ref + p.s * d, p.s);
+            let (ptr, i0) = p.entry(f, mv, self.up, p.b_ref + p.s * d, p.s);
             let v = self.win[done].unwrap_or(zero);
             f.b.ins().store(F, v, ptr, off(i0)?);
             let rest = if self.up { 1..w } else { 0..w - 1 };
