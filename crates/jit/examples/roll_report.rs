@@ -8,7 +8,7 @@
 use std::time::Instant;
 use wengert_jit::ir::{Program, Rolled};
 use wengert_jit::roll::Roller;
-use wengert_jit::Compiled;
+use wengert_jit::{grad, opt, Compiled};
 use wengert_ops::prelude::*;
 use wengert_tape::{Tape, Var};
 
@@ -108,8 +108,9 @@ fn grad_program(
     x: &[f64],
     f: impl for<'t> Fn(&'t Tape<f64>, &[Var<'t, f64>]) -> Var<'t, f64>,
 ) -> Program<f64> {
+    // The flat program (a loop of the forward trace compiled alone has none).
     let c = Compiled::trace(x, f).expect("traces");
-    c.grad_program().expect("differentiates").clone()
+    opt::optimize(&grad::grad(c.traced()).expect("differentiates").program)
 }
 
 fn main() {

@@ -23,6 +23,7 @@
 // per block); everything else is safe Rust.
 #![deny(unsafe_code)]
 
+mod chain;
 pub mod compiled;
 mod deriv;
 pub mod error;

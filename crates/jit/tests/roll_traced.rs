@@ -3,7 +3,7 @@
 
 use wengert_jit::ir::{Program, Rolled};
 use wengert_jit::roll::roll;
-use wengert_jit::Compiled;
+use wengert_jit::{grad, opt, Compiled};
 use wengert_ops::prelude::*;
 use wengert_tape::{Tape, Var};
 
@@ -11,11 +11,10 @@ fn grad_program(
     x: &[f64],
     f: impl for<'t> Fn(&'t Tape<f64>, &[Var<'t, f64>]) -> Var<'t, f64>,
 ) -> Program<f64> {
-    Compiled::trace(x, f)
-        .unwrap()
-        .grad_program()
-        .unwrap()
-        .clone()
+    // The flat program, as the compiled path builds it where no loop of the forward trace
+    // compiles alone (`grad_program` is then the body's).
+    let c = Compiled::trace(x, f).unwrap();
+    opt::optimize(&grad::grad(c.traced()).unwrap().program)
 }
 
 fn rolled(p: &Program<f64>) -> Rolled<f64> {

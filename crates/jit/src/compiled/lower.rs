@@ -5,6 +5,7 @@ use crate::fori::Body;
 use crate::interp::Interp;
 use crate::ir::{Inst, Program};
 use crate::kernel::Kernel;
+use crate::trace::Traced;
 use crate::{grad, opt};
 use std::any::Any;
 use wengert_tape::Real;
@@ -35,7 +36,26 @@ pub(crate) fn fori_stage<T: Real>(
     let v = opt::optimize(&grad::vjp(&f.traced)?.program);
     let v = passed_through(v, f.init.len(), f.traced.program.inputs());
     let outputs = if value_only { m } else { m + n };
-    Ok(fori_native(f, &v, n, value_only).map(|k| Stage::from_kernel(v, k, n, outputs)))
+    Ok(fori_native(f, &v, n, value_only, None).map(|k| Stage::from_kernel(v, k, n, outputs)))
+}
+
+/// The value(-and-gradient) stage of a forward program that is a prologue and one loop
+/// (`crate::chain`), compiled like a loop's (`native/fori.rs`, the prologue's VJP around
+/// it); `None` where the pattern or native code does not apply, or differentiating fails
+/// (then the flat program is compiled, and reports the failure where it has one).
+pub(crate) fn chain_stage<T: Real>(t: &Traced<T>, value_only: bool) -> Option<Stage<T>> {
+    if !NATIVE || (t as &dyn Any).downcast_ref::<Traced<f64>>().is_none() {
+        return None;
+    }
+    let ch = crate::chain::find(t)?;
+    let b = &ch.body;
+    let v = opt::optimize(&grad::vjp(&b.traced).ok()?.program);
+    let v = passed_through(v, b.init.len(), b.traced.program.inputs());
+    let pv = opt::optimize(&grad::vjp(&ch.prologue).ok()?.program);
+    let (n, m) = (b.inputs, b.init.len());
+    let k = fori_native(b, &v, n, value_only, Some((&pv, &ch.used)))?;
+    let outputs = if value_only { m } else { m + n };
+    Some(Stage::from_kernel(v, k, n, outputs))
 }
 
 /// The body's VJP `v` with the carry's cotangent `w` replaced by the seed (1 for output 0,
@@ -69,17 +89,32 @@ fn passed_through<T: Real>(v: Program<T>, c: usize, nb: usize) -> Program<T> {
     opt::optimize(&q)
 }
 
+/// Whether native code is built in.
+const NATIVE: bool = cfg!(feature = "cranelift");
+
+/// A prologue's VJP and the inputs it uses (`native/prologue.rs`).
+type Pro<'a, T> = Option<(&'a Program<T>, &'a [u32])>;
+
 #[cfg(feature = "cranelift")]
 fn fori_native<T: Real>(
     f: &Body<T>,
     v: &Program<T>,
     n: usize,
     value_only: bool,
+    pro: Pro<'_, T>,
 ) -> Option<Box<dyn Kernel<T>>> {
     let v = (v as &dyn Any).downcast_ref::<Program<f64>>()?;
     let init = (&f.init as &dyn Any).downcast_ref::<Vec<f64>>()?;
+    let prologue = match pro {
+        Some((p, used)) => Some(crate::native::prologue::Prologue {
+            vjp: (p as &dyn Any).downcast_ref::<Program<f64>>()?,
+            used,
+        }),
+        None => None,
+    };
     let shape = crate::native::fori::Shape {
         init,
+        prologue,
         reads: &f.reads,
         count: f.count,
         inputs: n,
@@ -95,6 +130,7 @@ fn fori_native<T: Real>(
     _: &Program<T>,
     _: usize,
     _: bool,
+    _: Pro<'_, T>,
 ) -> Option<Box<dyn Kernel<T>>> {
     None
 }

@@ -195,6 +195,8 @@ impl<T: Real> Compiled<T> {
                     if let Some(s) = lower::fori_stage(f, n, m, value_only)? {
                         return Ok(s);
                     }
+                } else if let Some(s) = lower::chain_stage(self.traced(), value_only) {
+                    return Ok(s);
                 }
                 make(self.traced()).map(Stage::new)
             }),

@@ -23,6 +23,7 @@
 use super::direct::Direct;
 use super::emit::Fn;
 use super::fori_acc::{off, Iter, Moving, Plan};
+use super::prologue::Prologue;
 use super::slots::Slots;
 use super::{call, define, new_module};
 use crate::fori::Read;
@@ -37,7 +38,11 @@ const F: MemFlags = MemFlags::trusted();
 /// The loop around a body: its carry's initial value, its reads, its iteration count, and
 /// the number of inputs of the whole function.
 pub(crate) struct Shape<'a> {
+    /// The initial carry, unless a prologue computes it (then only its length counts).
     pub init: &'a [f64],
+    /// The straight code that computes the initial carry from the inputs (a re-rolled loop,
+    /// `crate::chain`).
+    pub prologue: Option<Prologue<'a>>,
     pub reads: &'a [Read],
     pub count: u32,
     pub inputs: usize,
@@ -129,12 +134,23 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
 
     // The forward loop.
     let acc_n = if single && grad { plan.carried() } else { 0 };
+    let (init, pro) = match &s.prologue {
+        Some(p) => {
+            let (init, fw) = p.forward(&mut f, c)?;
+            (init, Some((p, fw)))
+        }
+        None => (
+            s.init.iter().map(|&x0| f.b.ins().f64const(x0)).collect(),
+            None,
+        ),
+    };
     let header = f.b.create_block();
     let zero = f.b.ins().iconst(types::I64, 0);
     let mut args = vec![BlockArg::Value(zero)];
-    for &x0 in s.init.iter().chain(std::iter::repeat_n(&0.0, acc_n)) {
-        let c0 = f.b.ins().f64const(x0);
-        args.push(BlockArg::Value(c0));
+    args.extend(init.iter().map(|&v| BlockArg::Value(v)));
+    for _ in 0..acc_n {
+        let z = f.b.ins().f64const(0.0);
+        args.push(BlockArg::Value(z));
     }
     f.b.ins().jump(header, &args);
     f.b.switch_to_block(header);
@@ -216,10 +232,22 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
     for (k, &v) in finals[..c].iter().enumerate() {
         f.b.ins().store(F, v, out, off(k as i64)?);
     }
-    if single && grad {
+    let w0 = if single && grad {
         Iter::finish(&mut f, &plan, &finals[c..], true)?;
+        match pro {
+            Some(_) => constant_cotangents(v, c)?
+                .iter()
+                .map(|&w| f.b.ins().f64const(w))
+                .collect(),
+            None => Vec::new(),
+        }
     } else if grad {
-        reverse(&mut f, v, s, &rev, &stash, stashed, &plan)?;
+        reverse(&mut f, v, s, &rev, &stash, stashed, &plan)?
+    } else {
+        Vec::new()
+    };
+    if let (Some((p, fw)), true) = (pro, grad) {
+        p.reverse(&mut f, fw, &w0, m)?;
     }
     f.finish();
     let id = define(&mut ctx, &mut mctx)?;
@@ -238,8 +266,26 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
     ))
 }
 
+/// The cotangent of the initial carry when one loop does it all: what the body's VJP
+/// passes on, a constant there (the seed a passed-through cotangent was replaced by, or 0).
+fn constant_cotangents(v: &Program<f64>, c: usize) -> Result<Vec<f64>, String> {
+    let mut w = vec![0.0; c];
+    for inst in &v.insts {
+        if let Inst::Output(o, a) = *inst {
+            if (c..2 * c).contains(&(o as usize)) {
+                match v.insts[a.index()] {
+                    Inst::Const(x) => w[o as usize - c] = x,
+                    _ => return Err("a carry's cotangent is not constant".into()),
+                }
+            }
+        }
+    }
+    Ok(w)
+}
+
 /// The reverse loop: counter `r` from 0, iteration `i = count − 1 − r`. Carried: the
-/// carry's cotangent (seeded with output 0's), then the accumulation's registers.
+/// carry's cotangent (seeded with output 0's), then the accumulation's registers. Returns
+/// the cotangent of the initial carry.
 fn reverse(
     f: &mut Fn,
     v: &Program<f64>,
@@ -248,7 +294,7 @@ fn reverse(
     stash: &[Option<i64>],
     stashed: i64,
     plan: &Plan,
-) -> Result<(), String> {
+) -> Result<Vec<Value>, String> {
     let c = s.init.len();
     let nb = c + s.reads.len();
     let count = i64::from(s.count);
@@ -343,11 +389,12 @@ fn reverse(
     let rexit = f.b.create_block();
     let mut back = vec![BlockArg::Value(step)];
     back.extend(next.iter().map(|&v| BlockArg::Value(v)));
-    let done: Vec<BlockArg> = ends.iter().map(|&v| BlockArg::Value(v)).collect();
-    let finals: Vec<Value> = (0..ends.len())
+    let done: Vec<BlockArg> = next.iter().map(|&v| BlockArg::Value(v)).collect();
+    let finals: Vec<Value> = (0..next.len())
         .map(|_| f.b.append_block_param(rexit, types::F64))
         .collect();
     f.b.ins().brif(more, rheader, &back, rexit, &done);
     f.b.switch_to_block(rexit);
-    Iter::finish(f, plan, &finals, false)
+    Iter::finish(f, plan, &finals[c..], false)?;
+    Ok(finals[..c].to_vec())
 }

@@ -16,6 +16,7 @@ mod emit;
 pub(crate) mod fori;
 mod fori_acc;
 mod libm;
+pub(crate) mod prologue;
 mod slots;
 
 use crate::ir::{Region, Rolled};

@@ -1,0 +1,137 @@
+//! The straight code before a re-rolled loop (`crate::chain`): it computes the loop's
+//! initial carry from the inputs, so its VJP `P` (inputs: the inputs it uses, then the
+//! carry's cotangent `w₀`; outputs: the initial carry, then the used inputs' cotangents)
+//! is emitted in two parts around the loops of `native/fori.rs`:
+//!
+//! * before the forward loop, what does not depend on `w₀` (the initial carry), its values
+//!   kept as SSA values (Cranelift spills them across the loops);
+//! * after everything else, the rest, on the cotangent of the initial carry the reverse
+//!   loop ended with, adding each used input's cotangent into the gradient (last, so that
+//!   a gradient entry the loop wrote rather than added to is already there).
+use super::emit::Fn;
+use super::fori_acc::off;
+use crate::ir::{Inst, Program};
+use cranelift_codegen::ir::{types, InstBuilder, MemFlags, Value};
+
+const F: MemFlags = MemFlags::trusted();
+
+/// The prologue's VJP, and which input of the whole function each of its inputs is.
+pub(crate) struct Prologue<'a> {
+    /// `P`, optimized.
+    pub vjp: &'a Program<f64>,
+    /// Input `k < used.len()` of `P` is input `used[k]` of the function.
+    pub used: &'a [u32],
+}
+
+/// What the forward part left for the reverse part.
+pub(super) struct Forward {
+    vals: Vec<Option<Value>>,
+    rev: Vec<bool>,
+}
+
+impl Prologue<'_> {
+    /// Emits the forward part; returns the `c` initial carries.
+    pub(super) fn forward(&self, f: &mut Fn, c: usize) -> Result<(Vec<Value>, Forward), String> {
+        let (p, np) = (self.vjp, self.used.len());
+        if p.inputs() != np + c || p.outputs() != c + np {
+            return Err("not a prologue's vjp".into());
+        }
+        let mut rev = vec![false; p.len()];
+        for (i, inst) in p.insts.iter().enumerate() {
+            rev[i] = match *inst {
+                Inst::Input(k) => k as usize >= np,
+                Inst::Output(..) => false,
+                _ => inst.operands().as_slice().iter().any(|a| rev[a.index()]),
+            };
+        }
+        let [x, _, _] = f.params();
+        let mut vals: Vec<Option<Value>> = vec![None; p.len()];
+        let mut init = vec![None; c];
+        for (i, inst) in p.insts.iter().enumerate() {
+            // The gradient's outputs are the reverse part's.
+            if rev[i] || matches!(*inst, Inst::Output(o, _) if o as usize >= c) {
+                continue;
+            }
+            let a: Vec<Value> = inst
+                .operands()
+                .as_slice()
+                .iter()
+                .map(|o| vals[o.index()].expect("forward operands are forward"))
+                .collect();
+            vals[i] = Some(match *inst {
+                Inst::Output(o, _) => {
+                    init[o as usize] = Some(a[0]);
+                    continue;
+                }
+                Inst::Input(k) => {
+                    let at = i64::from(self.used[k as usize]);
+                    f.b.ins().load(types::F64, F, x, off(at)?)
+                }
+                Inst::Guard {
+                    cmp, expect, id, ..
+                } => {
+                    f.guard(cmp, a[0], a[1], expect, id);
+                    continue;
+                }
+                ref inst => {
+                    let nx = p
+                        .insts
+                        .get(i + 1)
+                        .filter(|_| rev.get(i + 1) == Some(&false));
+                    f.op_paired(inst, nx, &a, &p.funcs)?
+                }
+            });
+        }
+        let init = init
+            .into_iter()
+            .collect::<Option<Vec<_>>>()
+            .ok_or("a carry without an initial value")?;
+        Ok((init, Forward { vals, rev }))
+    }
+
+    /// Emits the reverse part on the initial carry's cotangent `w0`, adding into the
+    /// gradient at `out[m..]`.
+    pub(super) fn reverse(
+        &self,
+        f: &mut Fn,
+        fw: Forward,
+        w0: &[Value],
+        m: usize,
+    ) -> Result<(), String> {
+        let (p, np, c) = (self.vjp, self.used.len(), w0.len());
+        let [_, out, _] = f.params();
+        let Forward { mut vals, rev } = fw;
+        for (i, inst) in p.insts.iter().enumerate() {
+            let grad_out = matches!(*inst, Inst::Output(o, _) if o as usize >= c);
+            if !rev[i] && !grad_out {
+                continue;
+            }
+            let a: Vec<Value> = inst
+                .operands()
+                .as_slice()
+                .iter()
+                .map(|o| vals[o.index()].ok_or("a value of neither part"))
+                .collect::<Result<_, _>>()?;
+            vals[i] = Some(match *inst {
+                Inst::Input(k) => w0[k as usize - np],
+                Inst::Output(o, v) => {
+                    // The cotangent of an input the initial carry does not depend on.
+                    if p.insts[v.index()] == Inst::Const(0.0) {
+                        continue;
+                    }
+                    let at = off((m + self.used[o as usize - c] as usize) as i64)?;
+                    let g = f.b.ins().load(types::F64, F, out, at);
+                    let s = f.b.ins().fadd(g, a[0]);
+                    f.b.ins().store(F, s, out, at);
+                    continue;
+                }
+                Inst::Guard { .. } => return Err("a guard in the prologue's reverse part".into()),
+                ref inst => {
+                    let nx = p.insts.get(i + 1).filter(|_| rev.get(i + 1) == Some(&true));
+                    f.op_paired(inst, nx, &a, &p.funcs)?
+                }
+            });
+        }
+        Ok(())
+    }
+}
