@@ -22,7 +22,7 @@
 //! the inputs it uses, outputs the initial carries (`native/prologue.rs` emits its VJP
 //! around the loops).
 use crate::fori::{Body, Read};
-use crate::ir::{Inst, Program, Region, Val};
+use crate::ir::{Inst, Loop, Program, Region, Val};
 use crate::opt::remap;
 use crate::roll::Roller;
 use crate::trace::Traced;
@@ -76,6 +76,7 @@ pub(crate) fn find<T: Real>(t: &Traced<T>) -> Option<Chain<T>> {
             !body.iter().all(|i| matches!(i, Inst::Input(_)))
         })
         .max_by_key(|l| l.period * (l.count - 1))?;
+    let l = aligned(insts, l)?;
     let (s, per, count) = (l.start as usize, l.period as usize, l.count);
     let e = s + per * count as usize;
     let mut refs: Vec<Vec<Ref<T>>> = Vec::with_capacity(per);
@@ -177,6 +178,30 @@ pub(crate) fn find<T: Real>(t: &Traced<T>) -> Option<Chain<T>> {
         },
         used,
     })
+}
+
+/// `l`, moved to end where the outputs begin. The roller starts a loop at the first
+/// instruction from which it repeats, which may be inside an iteration of the source (the
+/// first iteration often differs: it reads the prologue's values), and stops after the
+/// last whole repetition, leaving the last iteration's head after the loop; the same loop
+/// started that many instructions later ends with the iteration (its first instructions
+/// join the prologue).
+fn aligned<T: PartialEq + Copy>(insts: &[Inst<T>], l: Loop) -> Option<Loop> {
+    let outputs = insts
+        .iter()
+        .rev()
+        .take_while(|i| matches!(i, Inst::Output(..)))
+        .count();
+    let end = insts.len() - outputs;
+    let (per, e) = (l.period as usize, l.span().end);
+    match end.checked_sub(e)? {
+        0 => Some(l),
+        q if q < per => {
+            let m = crate::roll::verify(insts, l.start as usize + q, per)?;
+            (m.span().end == end && m.count >= 3).then_some(m)
+        }
+        _ => None,
+    }
 }
 
 /// The index of read `r`, added on first use.

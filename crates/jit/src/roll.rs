@@ -298,7 +298,11 @@ fn straight_region(start: usize, end: usize) -> Region {
 
 /// The loop of period `p` at `start`, if its first two repetitions agree up to strides: as
 /// many repetitions as follow exactly.
-fn verify<T: PartialEq + Copy>(insts: &[Inst<T>], start: usize, p: usize) -> Option<Loop> {
+pub(crate) fn verify<T: PartialEq + Copy>(
+    insts: &[Inst<T>],
+    start: usize,
+    p: usize,
+) -> Option<Loop> {
     let body = &insts[start..start + p];
     let strides = body
         .iter()
