@@ -144,8 +144,8 @@ fn a_branch_in_the_prologue_is_a_guard() {
     let x = vec![0.75; 30];
     let c = Compiled::trace(&x, |_, v| {
         let mut s = if v[0] > v[1] * 0.5 { v[0] * 2.0 } else { v[1] };
-        for i in 1..v.len() {
-            s = s + v[i] * v[i];
+        for &vi in &v[1..] {
+            s = s + vi * vi;
         }
         s
     })
