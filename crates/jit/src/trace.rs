@@ -67,7 +67,7 @@ pub fn trace<T: Real, F>(x: &[T], f: F) -> Result<Traced<T>, Error>
 where
     F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Var<'t, T>,
 {
-    from_trace(&tt::trace(x, f)?)
+    from_recording(&tt::record(x, f)?)
 }
 
 /// [`trace`] for several outputs.
@@ -84,7 +84,7 @@ pub fn trace_many<T: Real, F>(x: &[T], f: F) -> Result<Traced<T>, Error>
 where
     F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Vec<Var<'t, T>>,
 {
-    from_trace(&tt::trace_many(x, f)?)
+    from_recording(&tt::record_many(x, f)?)
 }
 
 /// The identity, called for a detached value (whose derivative is zero).
@@ -106,29 +106,54 @@ struct Builder<T: 'static> {
 /// # Errors
 /// As [`trace`].
 pub fn from_trace<T: Real>(t: &tt::Trace<T>) -> Result<Traced<T>, Error> {
+    let parts = (&t.guards[..], t.inputs, &t.outputs[..]);
+    convert(t.nodes.iter().copied(), parts)
+}
+
+/// Converts a tape recording into a program, each node converted as it is read.
+///
+/// # Errors
+/// As [`trace`].
+///
+/// ```
+/// let r = wengert_tape::trace::record(&[2.0], |_, x| x[0] * x[0]).unwrap();
+/// let t = wengert_jit::trace::from_recording(&r).unwrap();
+/// assert_eq!(t.program.len(), 3); // input, product, output
+/// ```
+pub fn from_recording<T: Real>(r: &tt::Recording<T>) -> Result<Traced<T>, Error> {
+    convert(r.nodes(), (&r.guards[..], r.inputs, &r.outputs[..]))
+}
+
+/// A trace's guards, number of inputs and outputs.
+type Parts<'a, T> = (&'a [tt::Guard<T>], usize, &'a [Src<T>]);
+
+fn convert<T: Real>(
+    nodes: impl ExactSizeIterator<Item = Node<T>>,
+    (guards, inputs, outputs): Parts<'_, T>,
+) -> Result<Traced<T>, Error> {
     let mut b = Builder {
-        p: Program::new(t.outputs.len() as u32),
+        p: Program::new(outputs.len() as u32),
         derivs: Vec::new(),
-        map: Vec::with_capacity(t.nodes.len()),
+        map: Vec::with_capacity(nodes.len()),
         known: HashMap::default(),
     };
     // At least one instruction per node, output and guard: grown once, not by doubling.
     b.p.insts
-        .reserve(t.nodes.len() + t.outputs.len() + t.guards.len());
-    let mut guards = t.guards.iter().peekable();
-    for (i, node) in t.nodes.iter().enumerate() {
+        .reserve(nodes.len() + outputs.len() + guards.len());
+    let mut guards = guards.iter().peekable();
+    for (i, node) in nodes.enumerate() {
         while let Some(g) = guards.next_if(|g| g.at as usize <= i) {
             b.guard(g);
         }
-        let v = b.node(node)?;
+        let v = b.node(&node)?;
         b.map.push(v);
     }
     guards.for_each(|g| b.guard(g));
-    for (k, &o) in t.outputs.iter().enumerate() {
+    for (k, &o) in outputs.iter().enumerate() {
         let v = b.src(o);
         b.p.push(Inst::Output(k as u32, v));
     }
-    b.p.set_inputs(t.inputs as u32);
+    b.p.set_inputs(inputs as u32);
     Ok(Traced {
         program: b.p,
         derivs: b.derivs,

@@ -29,24 +29,24 @@ fn arith(op: Arith) -> Prim {
     }
 }
 
-pub(super) fn node<T: Real>(i: usize, inputs: usize, ins: Instr<T>) -> Node<T> {
-    match ins {
+pub(super) fn node<T: Real>(i: usize, inputs: usize, ins: &Instr<T>) -> Node<T> {
+    match *ins {
         Instr::Leaf(_) if i < inputs => Node::Input(i as u32),
         Instr::Leaf(x) => Node::Leaf(x),
         Instr::Detach(a) => Node::Detach(a),
         Instr::Map { a, fns } => Node::Unary { a, op: fns },
-        Instr::MapParam(m) => Node::Param {
+        Instr::MapParam(ref m) => Node::Param {
             a: m.a,
             p: m.p,
             prim: m.prim,
             name: m.name,
         },
-        Instr::Zip(z) => Node::Binary {
+        Instr::Zip(ref z) => Node::Binary {
             a: src(z.a),
             b: src(z.b),
             op: z.fns,
         },
-        Instr::Select(s) => Node::Select {
+        Instr::Select(ref s) => Node::Select {
             cmp: s.cmp,
             a: src(s.a),
             b: src(s.b),

@@ -24,12 +24,13 @@
 //! assert!(matches!(t.outputs[..], [Src::Node(3)]));
 //! ```
 use crate::{Error, Real, Tape, Var};
-use export::{node, unsupported};
 use std::panic::Location;
 
 mod compare;
 mod export;
 mod fns;
+mod recording;
+pub use recording::{record, record_many, Recording};
 pub(crate) mod instr;
 
 pub(crate) use fns::{binary, unary};
@@ -286,52 +287,5 @@ pub fn trace_many<T: Real, F>(x: &[T], f: F) -> Result<Trace<T>, Error>
 where
     F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Vec<Var<'t, T>>,
 {
-    let loc = Location::caller();
-    let tape = Tape::new();
-    tape.set_program();
-    tape.inner_mut().guards = Some(Vec::new());
-    let outs = {
-        let xs = tape.vars(x);
-        f(&tape, &xs)
-            .into_iter()
-            .map(|y| {
-                if y.is_tensor() {
-                    Err(unsupported("an output is a tensor", loc))
-                } else if y.id().is_const() {
-                    Ok(Src::Const(y.value()))
-                } else {
-                    Ok(Src::Node(y.id().raw()))
-                }
-            })
-            .collect::<Vec<Result<_, _>>>()
-    };
-    let s = tape.inner.into_inner();
-    // Name an op rather than the leaf it started from.
-    let op = s
-        .tnodes
-        .iter()
-        .find(|n| matches!(n.kind, crate::tape::TKind::Op(_)));
-    if let Some(n) = op.or(s.tnodes.first()) {
-        let what = format!(
-            "a tensor (`{}` at {}:{})",
-            n.name(),
-            n.loc.file(),
-            n.loc.line()
-        );
-        return Err(unsupported(&what, loc));
-    }
-    // Tensor ops first: a tensor output comes from one, which names more.
-    let outs = outs.into_iter().collect::<Result<Vec<_>, _>>()?;
-    let prog = s.program.unwrap_or_default();
-    let nodes = prog
-        .into_iter()
-        .enumerate()
-        .map(|(i, ins)| node(i, x.len(), ins))
-        .collect();
-    Ok(Trace {
-        nodes,
-        guards: s.guards.unwrap_or_default(),
-        inputs: x.len(),
-        outputs: outs,
-    })
+    Ok(record_many(x, f)?.into_trace())
 }

@@ -1,0 +1,158 @@
+//! A trace before its nodes are written out, for a reader that visits each node once.
+use super::export::{node, unsupported};
+use super::instr::Instr;
+use super::{Guard, Node, Src, Trace};
+use crate::{Error, Real, Tape, Var};
+use std::panic::Location;
+
+/// A traced function whose nodes are converted on the fly by [`Recording::nodes`]: a
+/// compiler that reads them once (as `wengert-jit` does) needs no array of [`Node`]s, which
+/// at 72 bytes a node was a third of the cost of tracing a large function. [`trace`] and
+/// [`trace_many`] return the [`Trace`] made of it ([`Recording::into_trace`]).
+///
+/// [`trace`]: super::trace
+/// [`trace_many`]: super::trace_many
+///
+/// ```
+/// use wengert_tape::trace::{self, Node};
+/// let r = trace::record(&[3.0], |_, v| v[0] * 2.0).unwrap();
+/// assert_eq!(r.len(), 2);
+/// assert!(matches!(r.nodes().nth(1), Some(Node::Arith { .. })));
+/// assert_eq!(r.into_trace().nodes.len(), 2);
+/// ```
+pub struct Recording<T: 'static> {
+    instrs: Vec<Instr<T>>,
+    /// The guards, in order of `at`.
+    pub guards: Vec<Guard<T>>,
+    /// The number of inputs.
+    pub inputs: usize,
+    /// The outputs.
+    pub outputs: Vec<Src<T>>,
+}
+
+impl<T: Real> Recording<T> {
+    /// The number of nodes.
+    ///
+    /// ```
+    /// let r = wengert_tape::trace::record(&[1.0, 2.0], |_, v| v[0] * v[1]).unwrap();
+    /// assert_eq!(r.len(), 3);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.instrs.len()
+    }
+
+    /// Whether there are no nodes (a function of no inputs returning a constant).
+    ///
+    /// ```
+    /// let r = wengert_tape::trace::record(&[], |t, _| t.constant(1.0)).unwrap();
+    /// assert!(r.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.instrs.is_empty()
+    }
+
+    /// The nodes in order, each converted when reached.
+    ///
+    /// ```
+    /// use wengert_tape::trace::{self, Node};
+    /// let r = trace::record(&[1.0], |_, v| -v[0]).unwrap();
+    /// assert!(matches!(r.nodes().collect::<Vec<_>>()[..], [Node::Input(0), Node::Neg(0)]));
+    /// ```
+    pub fn nodes(&self) -> impl ExactSizeIterator<Item = Node<T>> + '_ {
+        let n = self.inputs;
+        self.instrs
+            .iter()
+            .enumerate()
+            .map(move |(i, ins)| node(i, n, ins))
+    }
+
+    /// The [`Trace`], every node written out.
+    ///
+    /// ```
+    /// let t = wengert_tape::trace::record(&[1.0], |_, v| v[0] + 1.0).unwrap().into_trace();
+    /// assert_eq!(t.nodes.len(), 2);
+    /// ```
+    pub fn into_trace(self) -> Trace<T> {
+        Trace {
+            nodes: self.nodes().collect(),
+            guards: self.guards,
+            inputs: self.inputs,
+            outputs: self.outputs,
+        }
+    }
+}
+
+/// [`trace`](super::trace), its nodes left to be converted on the fly.
+///
+/// # Errors
+/// As [`trace`](super::trace).
+///
+/// ```
+/// let r = wengert_tape::trace::record(&[2.0], |_, v| v[0] * v[0]).unwrap();
+/// assert_eq!((r.inputs, r.outputs.len()), (1, 1));
+/// ```
+#[track_caller]
+pub fn record<T: Real, F>(x: &[T], f: F) -> Result<Recording<T>, Error>
+where
+    F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Var<'t, T>,
+{
+    record_many(x, |t, v| vec![f(t, v)])
+}
+
+/// [`trace_many`](super::trace_many), its nodes left to be converted on the fly.
+///
+/// # Errors
+/// As [`trace`](super::trace).
+///
+/// ```
+/// let r = wengert_tape::trace::record_many(&[2.0], |_, v| vec![v[0], v[0] * 3.0]).unwrap();
+/// assert_eq!(r.outputs.len(), 2);
+/// ```
+#[track_caller]
+pub fn record_many<T: Real, F>(x: &[T], f: F) -> Result<Recording<T>, Error>
+where
+    F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Vec<Var<'t, T>>,
+{
+    let loc = Location::caller();
+    let tape = Tape::new();
+    tape.set_program();
+    tape.inner_mut().guards = Some(Vec::new());
+    let outs = {
+        let xs = tape.vars(x);
+        f(&tape, &xs)
+            .into_iter()
+            .map(|y| {
+                if y.is_tensor() {
+                    Err(unsupported("an output is a tensor", loc))
+                } else if y.id().is_const() {
+                    Ok(Src::Const(y.value()))
+                } else {
+                    Ok(Src::Node(y.id().raw()))
+                }
+            })
+            .collect::<Vec<Result<_, _>>>()
+    };
+    let s = tape.inner.into_inner();
+    // Name an op rather than the leaf it started from.
+    let op = s
+        .tnodes
+        .iter()
+        .find(|n| matches!(n.kind, crate::tape::TKind::Op(_)));
+    if let Some(n) = op.or(s.tnodes.first()) {
+        let what = format!(
+            "a tensor (`{}` at {}:{})",
+            n.name(),
+            n.loc.file(),
+            n.loc.line()
+        );
+        return Err(unsupported(&what, loc));
+    }
+    // Tensor ops first: a tensor output comes from one, which names more.
+    let outs = outs.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(Recording {
+        instrs: s.program.unwrap_or_default(),
+        guards: s.guards.unwrap_or_default(),
+        inputs: x.len(),
+        outputs: outs,
+    })
+}
