@@ -115,21 +115,10 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
     let mut f = Fn::new(b, &mut ctx, &direct, &slots);
     let [x, out, scratch] = f.params();
     // The gradient, zeroed, unless the window writes every entry.
-    if grad && !plan.covers {
-        let zloop = f.b.create_block();
-        let z0 = f.b.ins().iconst(types::I64, 0);
-        f.b.ins().jump(zloop, &[BlockArg::Value(z0)]);
-        f.b.switch_to_block(zloop);
-        let zr = f.b.append_block_param(zloop, types::I64);
-        let zp = Moving::new(zr).at(&mut f, out, 8);
-        let fz = f.b.ins().f64const(0.0);
-        f.b.ins().store(F, fz, zp, off(m as i64)?);
-        let zn = f.b.ins().iadd_imm(zr, 1);
-        let zmore = f.b.ins().icmp_imm(IntCC::SignedLessThan, zn, n as i64);
-        let after = f.b.create_block();
-        f.b.ins()
-            .brif(zmore, zloop, &[BlockArg::Value(zn)], after, &[]);
-        f.b.switch_to_block(after);
+    if grad {
+        for (lo, hi) in plan.to_zero(n) {
+            zero(&mut f, m as i64, lo, hi)?;
+        }
     }
 
     // The forward loop.
@@ -264,6 +253,32 @@ fn compile_or_err(v: &Program<f64>, s: &Shape) -> Result<call::Native, String> {
         n,
         outputs,
     ))
+}
+
+/// Zeroes gradient entries `lo..hi` (at `out[m..]`): stores, or a loop for many.
+fn zero(f: &mut Fn, m: i64, lo: i64, hi: i64) -> Result<(), String> {
+    let out = f.params()[1];
+    let fz = f.b.ins().f64const(0.0);
+    if hi - lo <= 8 {
+        for k in lo..hi {
+            f.b.ins().store(F, fz, out, off(m + k)?);
+        }
+        return Ok(());
+    }
+    let zloop = f.b.create_block();
+    let z0 = f.b.ins().iconst(types::I64, lo);
+    f.b.ins().jump(zloop, &[BlockArg::Value(z0)]);
+    f.b.switch_to_block(zloop);
+    let zr = f.b.append_block_param(zloop, types::I64);
+    let zp = Moving::new(zr).at(f, out, 8);
+    f.b.ins().store(F, fz, zp, off(m)?);
+    let zn = f.b.ins().iadd_imm(zr, 1);
+    let zmore = f.b.ins().icmp_imm(IntCC::SignedLessThan, zn, hi);
+    let after = f.b.create_block();
+    f.b.ins()
+        .brif(zmore, zloop, &[BlockArg::Value(zn)], after, &[]);
+    f.b.switch_to_block(after);
+    Ok(())
 }
 
 /// The cotangent of the initial carry when one loop does it all: what the body's VJP

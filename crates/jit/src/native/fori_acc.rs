@@ -66,9 +66,9 @@ pub(super) struct Plan {
     b_ref: i64,
     width: usize,
     nfixed: usize,
-    /// Whether the window writes every gradient entry, so that the gradient need not be
-    /// zeroed first.
-    pub covers: bool,
+    /// The gradient entries the window writes (rather than adds to), `lo..hi`, when it is
+    /// the only accumulation in memory and moves by ±1: those need not be zeroed first.
+    covered: (i64, i64),
     /// Where the gradient starts in `out`, the last iteration.
     m: i64,
     last: i64,
@@ -114,11 +114,14 @@ impl Plan {
             })
             .collect();
         // The window writes entries b_ref + s t, t = 0 .. count + width − 2, each once.
-        let n = n as i64;
-        let covers = window
-            && !accs.contains(&Acc::Memory)
-            && count + width as i64 - 1 == n
-            && ((s == 1 && b_ref == 0) || (s == -1 && b_ref == n - 1));
+        let span = count + width as i64 - 1;
+        let covered = match s {
+            _ if !window || accs.contains(&Acc::Memory) => (0, 0),
+            1 => (b_ref, b_ref + span),
+            -1 => (b_ref - span + 1, b_ref + 1),
+            _ => (0, 0),
+        };
+        debug_assert!(covered.0 >= 0 && covered.1 <= n as i64, "window entries are read");
         Plan {
             accs,
             reads: reads.to_vec(),
@@ -126,10 +129,23 @@ impl Plan {
             b_ref,
             width,
             nfixed,
-            covers,
+            covered,
             m: m as i64,
             last: count - 1,
         }
+    }
+
+    /// The ranges of gradient entries to zero before the loops run: all of `0..n` but
+    /// what the window writes.
+    pub fn to_zero(&self, n: usize) -> Vec<(i64, i64)> {
+        let (lo, hi) = self.covered;
+        if lo == hi {
+            return vec![(0, n as i64)];
+        }
+        [(0, lo), (hi, n as i64)]
+            .into_iter()
+            .filter(|(a, b)| a < b)
+            .collect()
     }
 
     /// How many `f64`s a loop carries for the accumulation (0 as the initial value of each).
