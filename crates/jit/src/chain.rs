@@ -1,12 +1,12 @@
-//! A plain Rust loop found in a *forward* trace, turned into the loop a
-//! [`fori_loop`](crate::fori::fori_loop) would have traced, so that its gradient is
-//! compiled from the body alone (`native/fori.rs`) instead of from the differentiated,
+//! Plain Rust loops found in a *forward* trace, turned into the loops a
+//! [`fori_loop`](crate::fori::fori_loop) would have traced, so that the gradient is
+//! compiled from the bodies alone (`native/fori.rs`) instead of from the differentiated,
 //! optimized and re-rolled flat program: compile time then costs the trace and one roll of
 //! it, not the flat gradient program's passes.
 //!
-//! The pattern: a straight **prologue**, one **loop** (the roller's, [`crate::roll`]) and an
-//! **epilogue** of outputs only, each output one of the loop's carried values after its
-//! last repetition (outputs and carries one to one). In the loop's body, an operand is
+//! The pattern: straight code and loops (the roller's, [`crate::roll`]) in turn, then
+//! outputs only, each output one of the last loop's carried values after its last
+//! repetition (outputs and carries one to one). In a loop's body, an operand is
 //!
 //! * a value of the same repetition;
 //! * an input at a position affine in the repetition (a [`Read`]; stride 0 for a fixed
@@ -14,13 +14,13 @@
 //!   instruction of the body itself;
 //! * a constant before the loop;
 //! * a value of the previous repetition: a **carry**, whose initial value (read by
-//!   repetition 0) is computed by the prologue.
+//!   repetition 0) is computed by the straight code before the loop (its **prologue**) from
+//!   the inputs and the previous loop's final carry.
 //!
 //! Anything else (a value computed before the loop and read by every repetition, a read two
-//! repetitions back, outputs inside the loop, code after it) is not this pattern, and the
-//! flat path compiles the function as before. The prologue becomes its own program: inputs
-//! the inputs it uses, outputs the initial carries (`native/prologue.rs` emits its VJP
-//! around the loops).
+//! repetitions back, outputs inside a loop, a prologue reading a loop's values other than
+//! its final carry, code after the last loop) is not this pattern, and the flat path
+//! compiles the function as before.
 use crate::fori::{Body, Read};
 use crate::ir::{Inst, Loop, Program, Region, Val};
 use crate::opt::remap;
@@ -31,14 +31,24 @@ use wengert_tape::Real;
 /// The largest prologue compiled this way: it is emitted as one straight function.
 const MAX_PROLOGUE: usize = 4096;
 
-/// A forward program as prologue and loop.
+/// A forward program as prologues and loops.
 #[derive(Debug)]
 pub(crate) struct Chain<T> {
-    /// The loop (its `init` only gives the number of carries).
-    pub body: Body<T>,
-    /// Inputs: the used inputs; outputs: the initial carries.
-    pub prologue: Traced<T>,
-    /// Input `k` of the prologue is input `used[k]` of the function.
+    /// The loops in order (each `init` only gives the number of carries).
+    pub loops: Vec<Body<T>>,
+    /// `pre[j]` computes loop `j`'s initial carry.
+    pub pre: Vec<Pre<T>>,
+}
+
+/// The straight code before a loop.
+#[derive(Debug)]
+pub(crate) struct Pre<T> {
+    /// Inputs: the previous loop's final carry, then the used inputs; outputs: the loop's
+    /// initial carry.
+    pub traced: Traced<T>,
+    /// The number of carried values it reads.
+    pub carries_in: usize,
+    /// Input `carries_in + k` is input `used[k]` of the function.
     pub used: Vec<u32>,
 }
 
@@ -54,7 +64,17 @@ enum Ref<T> {
     Const(T),
 }
 
-/// The loop of `t`, if `t` is prologue, loop and outputs of the loop's carries.
+/// One loop's body, read off the program.
+struct Parts<T> {
+    l: Loop,
+    refs: Vec<Vec<Ref<T>>>,
+    reads: Vec<Read>,
+    /// (body position of the new value, the initial value before the loop), in the order
+    /// the body's inputs take them.
+    carries: Vec<(usize, Val)>,
+}
+
+/// The loops of `t`, if `t` is prologues and loops, then outputs of the last loop's carries.
 pub(crate) fn find<T: Real>(t: &Traced<T>) -> Option<Chain<T>> {
     let p = &t.program;
     let insts = &p.insts;
@@ -63,8 +83,8 @@ pub(crate) fn find<T: Real>(t: &Traced<T>) -> Option<Chain<T>> {
         .enumerate()
         .take_while(|&(k, i)| *i == Inst::Input(k as u32))
         .count();
-    // The loop that saves most; loops of inputs alone are the prologue's.
-    let l = Roller::default()
+    // Loops of inputs alone are the prologue's.
+    let found: Vec<Loop> = Roller::default()
         .regions(p)
         .into_iter()
         .filter_map(|r| match r {
@@ -75,24 +95,120 @@ pub(crate) fn find<T: Real>(t: &Traced<T>) -> Option<Chain<T>> {
             let body = &insts[l.start as usize..][..l.period as usize];
             !body.iter().all(|i| matches!(i, Inst::Input(_)))
         })
-        .max_by_key(|l| l.period * (l.count - 1))?;
-    let l = aligned(insts, l)?;
+        .collect();
+    let mut parts: Vec<Parts<T>> = Vec::with_capacity(found.len());
+    for (j, l) in found.iter().enumerate() {
+        let limit = found.get(j + 1).map_or(insts.len(), |n| n.start as usize);
+        let l = aligned(insts, l.clone(), limit)?;
+        if parts
+            .last()
+            .is_some_and(|q| q.l.span().end > l.start as usize)
+        {
+            return None;
+        }
+        parts.push(body_parts(insts, block, l)?);
+    }
+    let last = parts.last_mut()?;
+    // The epilogue: output k is carry `order[k]` after the last repetition.
+    let (e, per) = (last.l.span().end, last.l.period as usize);
+    let c = last.carries.len();
+    let mut order = vec![usize::MAX; c];
+    for inst in &insts[e..] {
+        let Inst::Output(k, v) = *inst else {
+            return None;
+        };
+        let pos = v.index().checked_sub(e - per)?;
+        let carry = last.carries.iter().position(|&(q, _)| q == pos)?;
+        if order.get(k as usize) != Some(&usize::MAX) || order.contains(&carry) {
+            return None;
+        }
+        order[k as usize] = carry;
+    }
+    if c == 0 || p.outputs() != c || order.contains(&usize::MAX) {
+        return None;
+    }
+    // The last loop's carries in the order of the outputs.
+    let mut renumber = vec![0; c];
+    order.iter().enumerate().for_each(|(k, &o)| renumber[o] = k);
+    for refs in &mut last.refs {
+        for r in refs.iter_mut() {
+            if let Ref::Carry(k) = r {
+                *k = renumber[*k];
+            }
+        }
+    }
+    last.carries = order.iter().map(|&o| last.carries[o]).collect();
+    let mut chain = Chain {
+        loops: Vec::with_capacity(parts.len()),
+        pre: Vec::with_capacity(parts.len()),
+    };
+    for (j, q) in parts.iter().enumerate() {
+        let prev = j.checked_sub(1).map(|i| &parts[i]);
+        let lo = prev.map_or(0, |q| q.l.span().end);
+        let init: Vec<Val> = q.carries.iter().map(|&(_, v)| v).collect();
+        let (program, used) = prologue(p, lo..q.l.start as usize, &init, prev)?;
+        let traced = |program| Traced {
+            program,
+            derivs: t.derivs.clone(),
+        };
+        chain.pre.push(Pre {
+            traced: traced(program),
+            carries_in: prev.map_or(0, |q| q.carries.len()),
+            used,
+        });
+        chain.loops.push(Body {
+            traced: traced(body_program(p, q)),
+            init: vec![T::zero(); q.carries.len()],
+            reads: q.reads.clone(),
+            count: q.l.count,
+            inputs: p.inputs(),
+        });
+    }
+    Some(chain)
+}
+
+/// `l`, moved to end where its repetitions end. The roller starts a loop at the first
+/// instruction from which it repeats, which may be inside an iteration of the source (the
+/// first iteration often differs: it reads the prologue's values), and stops after the
+/// last whole repetition, leaving the last iteration's head after the loop; the same loop
+/// started that many instructions later ends with the iteration (its first instructions
+/// join the prologue). `None` if it would run into `limit`.
+fn aligned<T: PartialEq + Copy>(insts: &[Inst<T>], l: Loop, limit: usize) -> Option<Loop> {
+    let (s, per, e) = (l.start as usize, l.period as usize, l.span().end);
+    let q = (0..per.min(limit - e))
+        .take_while(|&t| l.instance(&insts[s + t], t, l.count).as_ref() == Some(&insts[e + t]))
+        .count();
+    if q == 0 {
+        return Some(l);
+    }
+    let m = crate::roll::verify(insts, s + q, per)?;
+    (m.span().end == e + q && m.count >= 3).then_some(m)
+}
+
+/// The index of read `r`, added on first use.
+fn read_of(r: Read, reads: &mut Vec<Read>) -> usize {
+    reads.iter().position(|&q| q == r).unwrap_or_else(|| {
+        reads.push(r);
+        reads.len() - 1
+    })
+}
+
+/// Where each operand of `l`'s body comes from, if every one is of the pattern.
+fn body_parts<T: Real>(insts: &[Inst<T>], block: usize, l: Loop) -> Option<Parts<T>> {
     let (s, per, count) = (l.start as usize, l.period as usize, l.count);
-    let e = s + per * count as usize;
     let mut refs: Vec<Vec<Ref<T>>> = Vec::with_capacity(per);
     let mut reads: Vec<Read> = Vec::new();
-    // (body position of the new value, the initial value before the loop)
     let mut carries: Vec<(usize, Val)> = Vec::new();
     for (j, (inst, st)) in insts[s..s + per].iter().zip(&l.strides).enumerate() {
         let mut ops = Vec::new();
         match *inst {
-            Inst::Input(k) => ops.push(Ref::Read(read_of(
-                Read {
+            Inst::Input(k) => {
+                let r = Read {
                     base: k,
                     stride: st[0],
-                },
-                &mut reads,
-            ))),
+                };
+                ops.push(Ref::Read(read_of(r, &mut reads)));
+            }
             Inst::Output(..) => return None,
             _ => {
                 for (q, a) in inst.operands().as_slice().iter().enumerate() {
@@ -130,111 +246,29 @@ pub(crate) fn find<T: Real>(t: &Traced<T>) -> Option<Chain<T>> {
         }
         refs.push(ops);
     }
-    // The epilogue: output k is carry `order[k]` after the last repetition.
-    let c = carries.len();
-    let mut order = vec![usize::MAX; c];
-    for inst in &insts[e..] {
-        let Inst::Output(k, v) = *inst else {
-            return None;
-        };
-        let pos = v.index().checked_sub(e - per)?;
-        let carry = carries.iter().position(|&(q, _)| q == pos)?;
-        if order.get(k as usize) != Some(&usize::MAX) || order.contains(&carry) {
-            return None;
-        }
-        order[k as usize] = carry;
-    }
-    if c == 0 || p.outputs() != c || order.contains(&usize::MAX) {
-        return None;
-    }
-    // renumber[old carry] = its output.
-    let mut renumber = vec![0; c];
-    order.iter().enumerate().for_each(|(k, &o)| renumber[o] = k);
-    let body = body_program(
-        p,
-        &insts[s..s + per],
-        &refs,
-        &renumber,
-        &carries,
-        reads.len(),
-    );
-    let init: Vec<Val> = order.iter().map(|&o| carries[o].1).collect();
-    let (prologue, used) = prologue(p, s, &init)?;
-    let derivs = t.derivs.clone();
-    Some(Chain {
-        body: Body {
-            traced: Traced {
-                program: body,
-                derivs: derivs.clone(),
-            },
-            init: vec![T::zero(); c],
-            reads,
-            count,
-            inputs: p.inputs(),
-        },
-        prologue: Traced {
-            program: prologue,
-            derivs,
-        },
-        used,
+    Some(Parts {
+        l,
+        refs,
+        reads,
+        carries,
     })
 }
 
-/// `l`, moved to end where the outputs begin. The roller starts a loop at the first
-/// instruction from which it repeats, which may be inside an iteration of the source (the
-/// first iteration often differs: it reads the prologue's values), and stops after the
-/// last whole repetition, leaving the last iteration's head after the loop; the same loop
-/// started that many instructions later ends with the iteration (its first instructions
-/// join the prologue).
-fn aligned<T: PartialEq + Copy>(insts: &[Inst<T>], l: Loop) -> Option<Loop> {
-    let outputs = insts
-        .iter()
-        .rev()
-        .take_while(|i| matches!(i, Inst::Output(..)))
-        .count();
-    let end = insts.len() - outputs;
-    let (per, e) = (l.period as usize, l.span().end);
-    match end.checked_sub(e)? {
-        0 => Some(l),
-        q if q < per => {
-            let m = crate::roll::verify(insts, l.start as usize + q, per)?;
-            (m.span().end == end && m.count >= 3).then_some(m)
-        }
-        _ => None,
-    }
-}
-
-/// The index of read `r`, added on first use.
-fn read_of(r: Read, reads: &mut Vec<Read>) -> usize {
-    reads.iter().position(|&q| q == r).unwrap_or_else(|| {
-        reads.push(r);
-        reads.len() - 1
-    })
-}
-
-/// The body as a program: inputs the carries (by output), then the reads; outputs the new
-/// carries.
-fn body_program<T: Real>(
-    p: &Program<T>,
-    insts: &[Inst<T>],
-    refs: &[Vec<Ref<T>>],
-    renumber: &[usize],
-    carries: &[(usize, Val)],
-    nreads: usize,
-) -> Program<T> {
-    let c = carries.len();
+/// The body as a program: inputs the carries, then the reads; outputs the new carries.
+fn body_program<T: Real>(p: &Program<T>, q: &Parts<T>) -> Program<T> {
+    let (c, s) = (q.carries.len(), q.l.start as usize);
     let mut b = Program::new(c as u32);
     b.funcs = p.funcs.clone();
     b.guard_sites = p.guard_sites.clone();
-    let inputs: Vec<Val> = (0..c + nreads)
+    let inputs: Vec<Val> = (0..c + q.reads.len())
         .map(|k| b.push(Inst::Input(k as u32)))
         .collect();
-    let mut at: Vec<Val> = Vec::with_capacity(insts.len());
-    for (inst, ops) in insts.iter().zip(refs) {
+    let mut at: Vec<Val> = Vec::with_capacity(q.refs.len());
+    for (inst, ops) in p.insts[s..].iter().zip(&q.refs) {
         let mut v = ops.iter().map(|r| match *r {
             Ref::Body(j) => at[j],
             Ref::Read(k) => inputs[c + k],
-            Ref::Carry(k) => inputs[renumber[k]],
+            Ref::Carry(k) => inputs[k],
             Ref::Const(x) => b.push(Inst::Const(x)),
         });
         let val = match *inst {
@@ -248,59 +282,99 @@ fn body_program<T: Real>(
         };
         at.push(val);
     }
-    let mut outs = vec![Val(0); c];
-    for (k, &(pos, _)) in carries.iter().enumerate() {
-        outs[renumber[k]] = at[pos];
+    for (k, &(pos, _)) in q.carries.iter().enumerate() {
+        b.push(Inst::Output(k as u32, at[pos]));
     }
-    for (k, v) in outs.into_iter().enumerate() {
-        b.push(Inst::Output(k as u32, v));
-    }
-    b.set_inputs((c + nreads) as u32);
+    b.set_inputs((c + q.reads.len()) as u32);
     b
 }
 
-/// The prologue `insts[..s]` as a program of the inputs it uses (returned) whose outputs are
-/// `init`; its guards are kept. `None` if it is too long to emit as one function.
-fn prologue<T: Real>(p: &Program<T>, s: usize, init: &[Val]) -> Option<(Program<T>, Vec<u32>)> {
-    let insts = &p.insts[..s];
-    let mut live = vec![false; s];
-    init.iter().for_each(|v| live[v.index()] = true);
-    for i in (0..s).rev() {
-        live[i] |= matches!(insts[i], Inst::Guard { .. });
-        if live[i] {
-            insts[i]
-                .operands()
-                .as_slice()
-                .iter()
-                .for_each(|a| live[a.index()] = true);
+/// The straight code `insts[range]` as a program whose outputs are `init`, of the previous
+/// loop's final carry (inputs first) and of the inputs it uses (returned); its guards are
+/// kept. `None` if it reads another value from before `range`, or is too long to emit as
+/// one function.
+fn prologue<T: Real>(
+    p: &Program<T>,
+    range: std::ops::Range<usize>,
+    init: &[Val],
+    prev: Option<&Parts<T>>,
+) -> Option<(Program<T>, Vec<u32>)> {
+    let (lo, hi) = (range.start, range.end);
+    let insts = &p.insts;
+    // Values before `range`: an input, a constant, or the previous loop's final carry.
+    let carry_in = |a: usize| -> Option<usize> {
+        let q = prev?;
+        let pos = a.checked_sub(q.l.span().end - q.l.period as usize)?;
+        q.carries.iter().position(|&(x, _)| x == pos)
+    };
+    let mut live = vec![false; hi - lo];
+    let mut outside: Vec<usize> = Vec::new();
+    let mut mark = |a: usize, live: &mut [bool]| {
+        if a >= lo {
+            live[a - lo] = true;
+        } else {
+            outside.push(a);
+        }
+    };
+    init.iter().for_each(|v| mark(v.index(), &mut live));
+    for i in (lo..hi).rev() {
+        live[i - lo] |= matches!(insts[i], Inst::Guard { .. });
+        if live[i - lo] {
+            for a in insts[i].operands().as_slice() {
+                mark(a.index(), &mut live);
+            }
         }
     }
     if live.iter().filter(|&&l| l).count() > MAX_PROLOGUE {
         return None;
     }
+    let ci = prev.map_or(0, |q| q.carries.len());
     let mut q = Program::new(init.len() as u32);
     q.funcs = p.funcs.clone();
     q.guard_sites = p.guard_sites.clone();
+    let carried: Vec<Val> = (0..ci).map(|k| q.push(Inst::Input(k as u32))).collect();
     let mut used: Vec<u32> = Vec::new();
     let mut compact = vec![u32::MAX; p.inputs()];
-    let mut map = vec![Val(0); s];
-    for (i, inst) in insts.iter().enumerate().filter(|&(i, _)| live[i]) {
-        map[i] = match *inst {
-            Inst::Input(k) => {
-                let j = compact.get_mut(k as usize)?;
-                if *j == u32::MAX {
-                    *j = used.len() as u32;
-                    used.push(k);
-                }
-                q.push(Inst::Input(*j))
-            }
-            ref other => q.push(remap(other, |v| map[v.index()])),
+    let mut input = |k: u32, q: &mut Program<T>| -> Option<Val> {
+        let j = compact.get_mut(k as usize)?;
+        if *j == u32::MAX {
+            *j = (ci + used.len()) as u32;
+            used.push(k);
+        }
+        Some(q.push(Inst::Input(*j)))
+    };
+    // Outside values, each defined once, before the code that reads them.
+    outside.sort_unstable();
+    outside.dedup();
+    let mut before: Vec<(usize, Val)> = Vec::with_capacity(outside.len());
+    for &a in &outside {
+        let v = match insts[a] {
+            Inst::Input(k) => input(k, &mut q)?,
+            Inst::Const(c) => q.push(Inst::Const(c)),
+            _ => carried[carry_in(a)?],
+        };
+        before.push((a, v));
+    }
+    let mut map = vec![Val(0); hi - lo];
+    let val = |a: usize, map: &[Val]| -> Val {
+        if a >= lo {
+            map[a - lo]
+        } else {
+            let k = before.binary_search_by_key(&a, |&(x, _)| x);
+            before[k.expect("an outside value")].1
+        }
+    };
+    for i in (lo..hi).filter(|&i| live[i - lo]) {
+        map[i - lo] = match insts[i] {
+            Inst::Input(k) => input(k, &mut q)?,
+            ref other => q.push(remap(other, |v| val(v.index(), &map))),
         };
     }
     for (k, v) in init.iter().enumerate() {
-        q.push(Inst::Output(k as u32, map[v.index()]));
+        let v = val(v.index(), &map);
+        q.push(Inst::Output(k as u32, v));
     }
-    q.set_inputs(used.len() as u32);
+    q.set_inputs((ci + used.len()) as u32);
     Some((q, used))
 }
 
@@ -323,12 +397,33 @@ mod tests {
         let ch = find(&t).expect("the pattern");
         // Iteration 1 adds to a product, the others to a sum: its operands' shapes differ,
         // so the roller starts the loop at iteration 2 and the prologue computes two terms.
-        assert_eq!(ch.body.count, 37);
+        assert_eq!(ch.loops.len(), 1);
+        assert_eq!(ch.loops[0].count, 37);
         assert_eq!(
-            ch.body.reads,
+            ch.loops[0].reads,
             vec![Read { base: 2, stride: 1 }, Read { base: 3, stride: 1 }]
         );
-        assert_eq!(ch.used, vec![0, 1, 2]);
-        assert_eq!(ch.prologue.program.outputs(), 1);
+        assert_eq!(ch.pre[0].used, vec![0, 1, 2]);
+        assert_eq!(ch.pre[0].traced.program.outputs(), 1);
+    }
+
+    #[test]
+    fn two_loops_in_turn_are_two_loops() {
+        let x: Vec<f64> = (0..40).map(|i| 0.1 * i as f64).collect();
+        let t = trace(&x, |_, v| {
+            let mut s = v[0] * v[0];
+            for &vi in &v[1..] {
+                s = s + vi * vi;
+            }
+            for i in 0..v.len() - 1 {
+                s = s + v[i] * v[i + 1];
+            }
+            s
+        })
+        .unwrap();
+        let ch = find(&t).expect("the pattern");
+        assert_eq!(ch.loops.len(), 2);
+        // The second loop starts from the first one's sum.
+        assert_eq!(ch.pre[1].carries_in, 1);
     }
 }

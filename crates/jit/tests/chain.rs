@@ -17,6 +17,10 @@ struct Case {
     op: [u8; 2],
     init: u8,
     invariant: bool,
+    /// Loops one after the other (1 to 3), and what runs between two: nothing, `s · x₀`
+    /// (a prologue reading the previous loop's carry and an input), or `s + 1`.
+    loops: usize,
+    mid: u8,
 }
 
 fn f<'t>(k: &Case, x: &[Var<'t, f64>]) -> Vec<Var<'t, f64>> {
@@ -28,12 +32,35 @@ fn f<'t>(k: &Case, x: &[Var<'t, f64>]) -> Vec<Var<'t, f64>> {
             _ => x[0] * 0.0 + 1.5,
         })
         .collect();
+    for lp in 0..k.loops {
+        if lp > 0 {
+            for sj in &mut s {
+                *sj = match k.mid {
+                    0 => *sj,
+                    1 => *sj * x[0],
+                    _ => *sj + 1.0,
+                };
+            }
+        }
+        s = one_loop(k, x, s, lp, inv);
+    }
+    s
+}
+
+/// Loop `lp` of case `k`, from the carry `s`.
+fn one_loop<'t>(
+    k: &Case,
+    x: &[Var<'t, f64>],
+    mut s: Vec<Var<'t, f64>>,
+    lp: usize,
+    inv: Var<'t, f64>,
+) -> Vec<Var<'t, f64>> {
     for i in 1..k.n - 2 {
         let (a, b) = (x[i + k.offs[0]], x[i + k.offs[1]]);
         let mut next = s.clone();
         for j in 0..k.c {
             let other = s[(j + 1) % k.c];
-            next[j] = match k.op[j] {
+            next[j] = match (k.op[j] as usize + lp) % 4 {
                 0 => s[j] + a * b,
                 1 => s[j] * 0.5 + (a - 1.0) * (a - 1.0) + other * 0.1,
                 2 => s[j] + (a * b).sin() - b * 0.25,
@@ -71,14 +98,17 @@ fn cases() -> impl Strategy<Value = Case> {
         [0u8..4, 0u8..4],
         0u8..3,
         prop::bool::weighted(0.2),
+        (1usize..4, 0u8..3),
     )
-        .prop_map(|(n, c, offs, op, init, invariant)| Case {
+        .prop_map(|(n, c, offs, op, init, invariant, (loops, mid))| Case {
             n,
             c,
             offs,
             op,
             init,
             invariant,
+            loops,
+            mid,
         })
 }
 

@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use wengert_jit::interp::Interp;
 use wengert_jit::ir::{BinOp, Cmp, Inst, Program, Region, UnOp, Val};
 use wengert_jit::kernel::{GuardFailed, Kernel};
-use wengert_jit::{native, roll::roll, Compiled};
+use wengert_jit::{grad, native, opt, roll::roll, Compiled};
 use wengert_ops::prelude::*;
 use wengert_tape::{Tape, Var};
 
@@ -52,7 +52,9 @@ fn check_traced(n: usize, f: for<'t> fn(&[Var<'t, f64>]) -> Var<'t, f64>) {
         .map(|i| 0.3 + 0.7 * ((i * 7) % 11) as f64 / 11.0)
         .collect();
     let c = Compiled::trace(&x0, |_, v| f(v)).unwrap();
-    let p = c.grad_program().unwrap().clone();
+    // The flat program (the compiled path itself compiles these loops from their bodies,
+    // `src/chain.rs`; the comparison with the tape below runs that).
+    let p = opt::optimize(&grad::grad(c.traced()).unwrap().program);
     assert!(
         has_loop(&p),
         "the roller finds the loop, so native loops run"

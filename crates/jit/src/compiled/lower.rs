@@ -34,54 +34,82 @@ pub(crate) fn fori_stage<T: Real>(
     value_only: bool,
 ) -> Result<Option<Stage<T>>, Error> {
     let v = opt::optimize(&grad::vjp(&f.traced)?.program);
-    let v = passed_through(v, f.init.len(), f.traced.program.inputs());
+    let c = f.init.len();
+    let v = passed_through(v, c, f.traced.program.inputs(), &seed(c)).0;
     let outputs = if value_only { m } else { m + n };
-    Ok(fori_native(f, &v, n, value_only, None).map(|k| Stage::from_kernel(v, k, n, outputs)))
+    let k = fori_native(
+        std::slice::from_ref(f),
+        &[],
+        std::slice::from_ref(&v),
+        n,
+        value_only,
+    );
+    Ok(k.map(|k| Stage::from_kernel(v, k, n, outputs)))
 }
 
-/// The value(-and-gradient) stage of a forward program that is a prologue and one loop
-/// (`crate::chain`), compiled like a loop's (`native/fori.rs`, the prologue's VJP around
-/// it); `None` where the pattern or native code does not apply, or differentiating fails
-/// (then the flat program is compiled, and reports the failure where it has one).
+/// Output 0's seed for `c` carries: 1, then zeros.
+fn seed<T: Real>(c: usize) -> Vec<T> {
+    (0..c)
+        .map(|k| if k == 0 { T::one() } else { T::zero() })
+        .collect()
+}
+
+/// The value(-and-gradient) stage of a forward program that is prologues and loops
+/// (`crate::chain`), compiled like a loop's (`native/fori.rs`, each prologue's VJP around
+/// its loop); `None` where the pattern or native code does not apply, or differentiating
+/// fails (then the flat program is compiled, and reports the failure where it has one).
+///
+/// From the last loop back, the cotangent of each loop's final carry is a constant as long
+/// as every loop after it passes its carry's cotangent on unchanged and every prologue
+/// after it hands on a constant: those constants are substituted and folded, so that such
+/// loops need no reverse loop (`passed_through`).
 pub(crate) fn chain_stage<T: Real>(t: &Traced<T>, value_only: bool) -> Option<Stage<T>> {
     if !NATIVE || (t as &dyn Any).downcast_ref::<Traced<f64>>().is_none() {
         return None;
     }
     let ch = crate::chain::find(t)?;
-    let b = &ch.body;
-    let v = opt::optimize(&grad::vjp(&b.traced).ok()?.program);
-    let v = passed_through(v, b.init.len(), b.traced.program.inputs());
-    let pv = opt::optimize(&grad::vjp(&ch.prologue).ok()?.program);
-    let (n, m) = (b.inputs, b.init.len());
-    let k = fori_native(b, &v, n, value_only, Some((&pv, &ch.used)))?;
+    let k = ch.loops.len();
+    let (mut vs, mut pvs) = (Vec::with_capacity(k), Vec::with_capacity(k));
+    let mut w: Option<Vec<T>> = Some(seed(ch.loops[k - 1].init.len()));
+    for (b, pre) in ch.loops.iter().zip(&ch.pre).rev() {
+        let (c, nb) = (b.init.len(), b.traced.program.inputs());
+        let v = opt::optimize(&grad::vjp(&b.traced).ok()?.program);
+        let (v, w0) = match w {
+            Some(wc) => passed_through(v, c, nb, &wc),
+            None => (v, None),
+        };
+        let pv = opt::optimize(&grad::vjp(&pre.traced).ok()?.program);
+        let (pv, w_in) = match w0 {
+            Some(wc) => constant_handed_on(pv, pre.traced.program.inputs(), c, &wc, pre.carries_in),
+            None => (pv, None),
+        };
+        w = w_in;
+        vs.push(v);
+        pvs.push(pv);
+    }
+    vs.reverse();
+    pvs.reverse();
+    let pres: Vec<(&Program<T>, usize, &[u32])> = pvs
+        .iter()
+        .zip(&ch.pre)
+        .map(|(pv, pre)| (pv, pre.carries_in, &pre.used[..]))
+        .collect();
+    let n = t.program.inputs();
+    let kn = fori_native(&ch.loops, &pres, &vs, n, value_only)?;
+    let m = ch.loops[k - 1].init.len();
     let outputs = if value_only { m } else { m + n };
-    Some(Stage::from_kernel(v, k, n, outputs))
+    let v = vs.pop().expect("a loop");
+    Some(Stage::from_kernel(v, kn, n, outputs))
 }
 
-/// The body's VJP `v` with the carry's cotangent `w` replaced by the seed (1 for output 0,
-/// else 0) and optimized again, when the body passes `w` on unchanged (`∂c'/∂c = I`: a sum
-/// or any carry updated by adding to it), so that it is the seed in every iteration;
-/// otherwise `v`. The Rosenbrock body's reverse part loses its multiplications by `w`.
-fn passed_through<T: Real>(v: Program<T>, c: usize, nb: usize) -> Program<T> {
-    let w = |k: usize| Inst::Input((nb + k) as u32);
-    let through = (0..c).all(|k| {
-        v.insts.iter().any(|i| {
-            matches!(*i, Inst::Output(o, x) if o as usize == c + k && v.insts[x.index()] == w(k))
-        })
-    });
-    if !through {
-        return v;
-    }
+/// `v` (a program whose inputs `first..` are a cotangent) with that cotangent replaced by
+/// the constants `w`, optimized again.
+fn substituted<T: Real>(v: &Program<T>, first: usize, w: &[T]) -> Program<T> {
     let mut q = v.clone();
     for inst in &mut q.insts {
         if let Inst::Input(k) = *inst {
-            if k as usize >= nb {
-                let seed = if k as usize == nb {
-                    T::one()
-                } else {
-                    T::zero()
-                };
-                *inst = Inst::Const(seed);
+            if k as usize >= first {
+                *inst = Inst::Const(w[k as usize - first]);
             }
         }
     }
@@ -89,48 +117,121 @@ fn passed_through<T: Real>(v: Program<T>, c: usize, nb: usize) -> Program<T> {
     opt::optimize(&q)
 }
 
+/// A prologue's VJP `pv` (inputs: `ni` of its own, then the cotangent of the `c` values it
+/// computes) with that cotangent the constants `w`, and the cotangent it hands on to the
+/// previous loop's `ci` carries, if constant.
+fn constant_handed_on<T: Real>(
+    pv: Program<T>,
+    ni: usize,
+    c: usize,
+    w: &[T],
+    ci: usize,
+) -> (Program<T>, Option<Vec<T>>) {
+    let q = substituted(&pv, ni, w);
+    let mut out = vec![Some(T::zero()); ci];
+    for inst in &q.insts {
+        if let Inst::Output(o, x) = *inst {
+            if let Some(slot) = (o as usize).checked_sub(c).and_then(|k| out.get_mut(k)) {
+                *slot = match q.insts[x.index()] {
+                    Inst::Const(v) => Some(v),
+                    _ => None,
+                };
+            }
+        }
+    }
+    (q, out.into_iter().collect())
+}
+
+/// The body's VJP `v` with the carry's cotangent replaced by the constants `w` and
+/// optimized again, when the body passes it on unchanged (`∂c'/∂c = I`: a sum or any carry
+/// updated by adding to it), so that it is `w` in every iteration; then also `w`, the
+/// cotangent of the initial carry. Otherwise `v`. The Rosenbrock body's reverse part loses
+/// its multiplications by the cotangent.
+fn passed_through<T: Real>(
+    v: Program<T>,
+    c: usize,
+    nb: usize,
+    w: &[T],
+) -> (Program<T>, Option<Vec<T>>) {
+    let wk = |k: usize| Inst::Input((nb + k) as u32);
+    let through = (0..c).all(|k| {
+        v.insts.iter().any(|i| {
+            matches!(*i, Inst::Output(o, x) if o as usize == c + k && v.insts[x.index()] == wk(k))
+        })
+    });
+    if !through {
+        return (v, None);
+    }
+    (substituted(&v, nb, w), Some(w.to_vec()))
+}
+
 /// Whether native code is built in.
 const NATIVE: bool = cfg!(feature = "cranelift");
 
-/// A prologue's VJP and the inputs it uses (`native/prologue.rs`).
-type Pro<'a, T> = Option<(&'a Program<T>, &'a [u32])>;
+/// A prologue's VJP, the carried values it reads, and the inputs it uses.
+type Pro<'a, T> = (&'a Program<T>, usize, &'a [u32]);
 
+/// Native code for the loops `bodies` (their VJPs `vs`), each after its prologue in
+/// `pres` (none: one loop from its constant initial carry).
 #[cfg(feature = "cranelift")]
 fn fori_native<T: Real>(
-    f: &Body<T>,
-    v: &Program<T>,
+    bodies: &[Body<T>],
+    pres: &[Pro<'_, T>],
+    vs: &[Program<T>],
     n: usize,
     value_only: bool,
-    pro: Pro<'_, T>,
 ) -> Option<Box<dyn Kernel<T>>> {
-    let v = (v as &dyn Any).downcast_ref::<Program<f64>>()?;
-    let init = (&f.init as &dyn Any).downcast_ref::<Vec<f64>>()?;
-    let prologue = match pro {
-        Some((p, used)) => Some(crate::native::prologue::Prologue {
-            vjp: (p as &dyn Any).downcast_ref::<Program<f64>>()?,
-            used,
-        }),
-        None => None,
+    use crate::native::{fori, fori_loop::Spec, prologue::Prologue};
+    let loops = bodies
+        .iter()
+        .zip(vs)
+        .map(|(b, v)| {
+            Some(Spec {
+                v: f64s(v)?,
+                reads: &b.reads,
+                count: b.count,
+            })
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let pre = match pres {
+        [] => vec![None],
+        _ => pres
+            .iter()
+            .map(|&(p, carries_in, used)| {
+                Some(Some(Prologue {
+                    vjp: f64s(p)?,
+                    carries_in,
+                    used,
+                }))
+            })
+            .collect::<Option<Vec<_>>>()?,
     };
-    let shape = crate::native::fori::Shape {
+    let init = (&bodies[0].init as &dyn Any).downcast_ref::<Vec<f64>>()?;
+    let ch = fori::Chain {
+        pre,
+        loops,
+        carries: bodies.iter().map(|b| b.init.len()).collect(),
         init,
-        prologue,
-        reads: &f.reads,
-        count: f.count,
         inputs: n,
         value_only,
     };
-    let k = crate::native::fori::compile(v, &shape)?;
+    let k = fori::compile_chain(&ch)?;
     as_kernel_of(Box::new(k))
+}
+
+/// `p` as the `f64` program it is (native code is for `f64` only).
+#[cfg(feature = "cranelift")]
+fn f64s<T: Real>(p: &Program<T>) -> Option<&Program<f64>> {
+    (p as &dyn Any).downcast_ref::<Program<f64>>()
 }
 
 #[cfg(not(feature = "cranelift"))]
 fn fori_native<T: Real>(
-    _: &Body<T>,
-    _: &Program<T>,
+    _: &[Body<T>],
+    _: &[Pro<'_, T>],
+    _: &[Program<T>],
     _: usize,
     _: bool,
-    _: Pro<'_, T>,
 ) -> Option<Box<dyn Kernel<T>>> {
     None
 }

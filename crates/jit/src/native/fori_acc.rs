@@ -69,6 +69,8 @@ pub(super) struct Plan {
     /// The gradient entries the window writes (rather than adds to), `lo..hi`, when it is
     /// the only accumulation in memory and moves by ±1: those need not be zeroed first.
     covered: (i64, i64),
+    /// Other loops write the gradient too: the window adds its entries instead.
+    add: bool,
     /// Where the gradient starts in `out`, the last iteration.
     m: i64,
     last: i64,
@@ -83,8 +85,8 @@ pub(super) fn off(i: i64) -> Result<i32, String> {
 
 impl Plan {
     /// The plan for `reads` over `count ≥ 1` iterations, the gradient (of `n` entries) at
-    /// `out[m..]`.
-    pub fn new(reads: &[Read], count: i64, n: usize, m: usize) -> Plan {
+    /// `out[m..]`; `add`: other loops write the gradient too.
+    pub fn new(reads: &[Read], count: i64, n: usize, m: usize, add: bool) -> Plan {
         let moving: Vec<&Read> = reads.iter().filter(|r| r.stride != 0).collect();
         let s = moving.first().map_or(0, |r| i64::from(r.stride));
         let bases = moving.iter().map(|r| i64::from(r.base));
@@ -116,12 +118,15 @@ impl Plan {
         // The window writes entries b_ref + s t, t = 0 .. count + width − 2, each once.
         let span = count + width as i64 - 1;
         let covered = match s {
-            _ if !window || accs.contains(&Acc::Memory) => (0, 0),
+            _ if add || !window || accs.contains(&Acc::Memory) => (0, 0),
             1 => (b_ref, b_ref + span),
             -1 => (b_ref - span + 1, b_ref + 1),
             _ => (0, 0),
         };
-        debug_assert!(covered.0 >= 0 && covered.1 <= n as i64, "window entries are read");
+        debug_assert!(
+            covered.0 >= 0 && covered.1 <= n as i64,
+            "window entries are read"
+        );
         Plan {
             accs,
             reads: reads.to_vec(),
@@ -130,6 +135,7 @@ impl Plan {
             width,
             nfixed,
             covered,
+            add,
             m: m as i64,
             last: count - 1,
         }
@@ -146,6 +152,17 @@ impl Plan {
             .into_iter()
             .filter(|(a, b)| a < b)
             .collect()
+    }
+
+    /// Writes a window entry (or adds it, see [`Plan::add`]).
+    fn put(&self, f: &mut Fn, v: Value, ptr: Value, at: i32) {
+        let v = if self.add {
+            let g = f.b.ins().load(types::F64, F, ptr, at);
+            f.b.ins().fadd(g, v)
+        } else {
+            v
+        };
+        f.b.ins().store(F, v, ptr, at);
     }
 
     /// How many `f64`s a loop carries for the accumulation (0 as the initial value of each).
@@ -231,7 +248,7 @@ impl Iter {
             };
             let (ptr, i0) = p.entry(f, mv, self.up, p.b_ref + p.s * d, p.s);
             let v = self.win[done].unwrap_or(zero);
-            f.b.ins().store(F, v, ptr, off(i0)?);
+            p.put(f, v, ptr, off(i0)?);
             let rest = if self.up { 1..w } else { 0..w - 1 };
             next.extend(self.win[rest].iter().map(|v| v.unwrap_or(zero)));
         }
@@ -246,7 +263,7 @@ impl Iter {
         for (k, &v) in finals[p.nfixed..].iter().enumerate() {
             // Entry k of the carry: b_ref + s (count + k) running up, b_ref + s k down.
             let t = if up { count + k as i64 } else { k as i64 };
-            f.b.ins().store(F, v, out, off(p.m + p.b_ref + p.s * t)?);
+            p.put(f, v, out, off(p.m + p.b_ref + p.s * t)?);
         }
         for (j, acc) in p.accs.iter().enumerate() {
             if let Acc::Fixed(q) = *acc {

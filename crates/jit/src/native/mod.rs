@@ -15,6 +15,7 @@ mod direct;
 mod emit;
 pub(crate) mod fori;
 mod fori_acc;
+pub(crate) mod fori_loop;
 mod libm;
 pub(crate) mod prologue;
 mod slots;

@@ -1,13 +1,15 @@
 //! The straight code before a re-rolled loop (`crate::chain`): it computes the loop's
-//! initial carry from the inputs, so its VJP `P` (inputs: the inputs it uses, then the
-//! carry's cotangent `w₀`; outputs: the initial carry, then the used inputs' cotangents)
-//! is emitted in two parts around the loops of `native/fori.rs`:
+//! initial carry from the inputs and from the previous loop's final carry, if any, so its
+//! VJP `P` (inputs: that carry, the inputs it uses, then the cotangent `w₀` of the carry it
+//! computes; outputs: that carry, then the cotangents of its own inputs) is emitted in two
+//! parts around the loops of `native/fori.rs`:
 //!
-//! * before the forward loop, what does not depend on `w₀` (the initial carry), its values
-//!   kept as SSA values (Cranelift spills them across the loops);
-//! * after everything else, the rest, on the cotangent of the initial carry the reverse
-//!   loop ended with, adding each used input's cotangent into the gradient (last, so that
-//!   a gradient entry the loop wrote rather than added to is already there).
+//! * before the loop, what does not depend on `w₀` (the initial carry), its values kept as
+//!   SSA values (Cranelift spills them across the loops);
+//! * after the loop's reverse part, the rest, on the cotangent of the initial carry the
+//!   reverse loop ended with, adding each used input's cotangent into the gradient and
+//!   handing the previous loop's carry its cotangent. The prologue before the first loop
+//!   runs last, so that a gradient entry a loop wrote rather than added to is there.
 use super::emit::Fn;
 use super::fori_acc::off;
 use crate::ir::{Inst, Program};
@@ -19,7 +21,9 @@ const F: MemFlags = MemFlags::trusted();
 pub(crate) struct Prologue<'a> {
     /// `P`, optimized.
     pub vjp: &'a Program<f64>,
-    /// Input `k < used.len()` of `P` is input `used[k]` of the function.
+    /// The number of carried values it reads (the previous loop's final carry).
+    pub carries_in: usize,
+    /// Input `carries_in + k` of `P` is input `used[k]` of the function.
     pub used: &'a [u32],
 }
 
@@ -30,10 +34,17 @@ pub(super) struct Forward {
 }
 
 impl Prologue<'_> {
-    /// Emits the forward part; returns the `c` initial carries.
-    pub(super) fn forward(&self, f: &mut Fn, c: usize) -> Result<(Vec<Value>, Forward), String> {
-        let (p, np) = (self.vjp, self.used.len());
-        if p.inputs() != np + c || p.outputs() != c + np {
+    /// Emits the forward part on the previous loop's final carry `carry_in`; returns the
+    /// `c` initial carries.
+    pub(super) fn forward(
+        &self,
+        f: &mut Fn,
+        carry_in: &[Value],
+        c: usize,
+    ) -> Result<(Vec<Value>, Forward), String> {
+        let (p, ci) = (self.vjp, self.carries_in);
+        let np = ci + self.used.len();
+        if carry_in.len() != ci || p.inputs() != np + c || p.outputs() != c + np {
             return Err("not a prologue's vjp".into());
         }
         let mut rev = vec![false; p.len()];
@@ -63,8 +74,9 @@ impl Prologue<'_> {
                     init[o as usize] = Some(a[0]);
                     continue;
                 }
+                Inst::Input(k) if (k as usize) < ci => carry_in[k as usize],
                 Inst::Input(k) => {
-                    let at = i64::from(self.used[k as usize]);
+                    let at = i64::from(self.used[k as usize - ci]);
                     f.b.ins().load(types::F64, F, x, off(at)?)
                 }
                 Inst::Guard {
@@ -90,15 +102,18 @@ impl Prologue<'_> {
     }
 
     /// Emits the reverse part on the initial carry's cotangent `w0`, adding into the
-    /// gradient at `out[m..]`.
+    /// gradient at `out[m..]`; returns the cotangent of the carry it read.
     pub(super) fn reverse(
         &self,
         f: &mut Fn,
         fw: Forward,
         w0: &[Value],
         m: usize,
-    ) -> Result<(), String> {
-        let (p, np, c) = (self.vjp, self.used.len(), w0.len());
+    ) -> Result<Vec<Value>, String> {
+        let (p, ci, c) = (self.vjp, self.carries_in, w0.len());
+        let np = ci + self.used.len();
+        let zero = f.b.ins().f64const(0.0);
+        let mut w_in = vec![zero; ci];
         let [_, out, _] = f.params();
         let Forward { mut vals, rev } = fw;
         for (i, inst) in p.insts.iter().enumerate() {
@@ -115,11 +130,16 @@ impl Prologue<'_> {
             vals[i] = Some(match *inst {
                 Inst::Input(k) => w0[k as usize - np],
                 Inst::Output(o, v) => {
+                    let k = o as usize - c;
+                    if k < ci {
+                        w_in[k] = a[0];
+                        continue;
+                    }
                     // The cotangent of an input the initial carry does not depend on.
                     if p.insts[v.index()] == Inst::Const(0.0) {
                         continue;
                     }
-                    let at = off((m + self.used[o as usize - c] as usize) as i64)?;
+                    let at = off((m + self.used[k - ci] as usize) as i64)?;
                     let g = f.b.ins().load(types::F64, F, out, at);
                     let s = f.b.ins().fadd(g, a[0]);
                     f.b.ins().store(F, s, out, at);
@@ -132,6 +152,6 @@ impl Prologue<'_> {
                 }
             });
         }
-        Ok(())
+        Ok(w_in)
     }
 }
