@@ -35,6 +35,7 @@
 //! ```
 
 mod expand;
+mod lazy;
 pub(crate) mod shape;
 
 use crate::ir::{Inst, Loop, Program, Region, Rolled};
@@ -175,12 +176,15 @@ impl Roller {
     /// ```
     pub fn regions<T: PartialEq + Copy>(&self, p: &Program<T>) -> Vec<Region> {
         let insts = &p.insts;
-        let h = shape::deep_hashes(insts);
-        let next = self.next_same(&h);
+        // A loop of count c and period p has its gram at i + p inside it only if
+        // (c - 1) p >= g, so the gram is never longer than the fewest instructions saved.
+        let g = self.min_saved.clamp(1, 4) as usize;
+        let mut lazy = lazy::Lazy::new(insts, self.max_period as usize, g);
         let mut regions = Vec::new();
         let (mut i, mut straight) = (0usize, 0usize);
         while i < insts.len() {
-            match self.best_loop_at(insts, &h, &next, i) {
+            let (h, next) = lazy.at(i);
+            match self.best_loop_at(insts, h, next, i) {
                 Some(l) => {
                     if straight < i {
                         regions.push(straight_region(straight, i));
@@ -196,41 +200,6 @@ impl Roller {
             regions.push(straight_region(straight, insts.len()));
         }
         regions
-    }
-
-    /// `next[i]`: the next instruction after `i` within `max_period` whose hash and the
-    /// three after it (fewer if `min_saved` < 4) equal those of `i` and the three after it,
-    /// or `NONE`. Keying on four
-    /// hashes, not one, matters in gradient programs, where a few shapes (`a · b`, `a + b`)
-    /// are most instructions: one hash alone chains to a candidate every few instructions,
-    /// four rarely do outside a true repetition (which, saving at least `min_saved`, is
-    /// longer than its period plus three). A small direct-mapped table of last positions
-    /// stays in cache; a collision only loses a candidate (the scan then finds the loop
-    /// one instruction later).
-    fn next_same(&self, h: &[u32]) -> Vec<u32> {
-        const BITS: u32 = 14;
-        // A loop of count c and period p has its gram at i + p inside it only if
-        // (c - 1) p >= g, so the gram is never longer than the fewest instructions saved.
-        let g = self.min_saved.clamp(1, 4) as usize;
-        let gram = |i: usize| &h[i..(i + g).min(h.len())];
-        let mut last = vec![NONE; 1 << BITS];
-        let mut next = vec![NONE; h.len()];
-        for i in (0..h.len()).rev() {
-            let key = gram(i)
-                .iter()
-                .fold(0u32, |k, &x| k.rotate_left(5) ^ x)
-                .wrapping_mul(0x9e37_79b1);
-            let slot = (key >> (32 - BITS)) as usize;
-            let j = last[slot];
-            if j != NONE
-                && j as usize - i <= self.max_period as usize
-                && (0..g).all(|k| h.get(i + k) == h.get(j as usize + k))
-            {
-                next[i] = j;
-            }
-            last[slot] = i as u32;
-        }
-        next
     }
 
     /// The loop starting at `i` that saves the most instructions (the shorter period on a

@@ -139,23 +139,3 @@ pub(crate) fn shape_hash<T>(inst: &Inst<T>) -> u64 {
     }
     h.finish()
 }
-
-/// Per instruction, a hash of its shape and its operands' shapes: stride-blind (it never
-/// looks at where an operand is, only at what it is), so repetitions of a loop hash alike
-/// whatever their strides, while instructions of one body mostly differ.
-pub(crate) fn deep_hashes<T>(insts: &[Inst<T>]) -> Vec<u32> {
-    // Operands' own hashes are recomputed rather than stored: that is cheaper than the page
-    // faults of one more array the size of the program.
-    insts
-        .iter()
-        .map(|inst| {
-            let mut h = FxHasher::default();
-            shape_hash(inst).hash(&mut h);
-            for v in inst.operands().as_slice() {
-                shape_hash(&insts[v.index()]).hash(&mut h);
-            }
-            // The high half: FxHasher's low bits mix least.
-            (h.finish() >> 32) as u32
-        })
-        .collect()
-}

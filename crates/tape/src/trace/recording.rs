@@ -72,13 +72,64 @@ impl<T: Real> Recording<T> {
     /// let t = wengert_tape::trace::record(&[1.0], |_, v| v[0] + 1.0).unwrap().into_trace();
     /// assert_eq!(t.nodes.len(), 2);
     /// ```
-    pub fn into_trace(self) -> Trace<T> {
+    pub fn into_trace(mut self) -> Trace<T> {
         Trace {
             nodes: self.nodes().collect(),
-            guards: self.guards,
+            guards: std::mem::take(&mut self.guards),
             inputs: self.inputs,
-            outputs: self.outputs,
+            outputs: std::mem::take(&mut self.outputs),
         }
+    }
+}
+
+impl<T: 'static> Drop for Recording<T> {
+    fn drop(&mut self) {
+        spare::give(std::mem::take(&mut self.instrs));
+    }
+}
+
+/// The buffers of the last trace on this thread, kept for the next (cleared, at most
+/// [`spare::MAX_BYTES`] each): a trace of 10⁵ nodes touches about 9 MB of fresh memory,
+/// and on the machine of docs/benchmarks.md its page faults were 60 % of the trace's time
+/// when a function was compiled again and again (retracing, a benchmark).
+mod spare {
+    use std::any::Any;
+    use std::cell::RefCell;
+
+    /// The largest buffer kept.
+    pub const MAX_BYTES: usize = 64 << 20;
+
+    thread_local! {
+        static SPARE: RefCell<Vec<Box<dyn Any>>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// A kept `Vec<E>`, or a new one.
+    pub fn take<E: 'static>() -> Vec<E> {
+        SPARE
+            .try_with(|s| {
+                let mut s = s.borrow_mut();
+                let i = s.iter().position(|b| b.is::<Vec<E>>())?;
+                s.swap_remove(i).downcast::<Vec<E>>().ok().map(|b| *b)
+            })
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+    }
+
+    /// Keeps `v`'s memory for the next [`take`] (one buffer per element type).
+    pub fn give<E: 'static>(mut v: Vec<E>) {
+        if v.capacity() * std::mem::size_of::<E>() > MAX_BYTES {
+            return;
+        }
+        v.clear();
+        // A thread being torn down keeps nothing.
+        let _ = SPARE.try_with(|s| {
+            if let Ok(mut s) = s.try_borrow_mut() {
+                if !s.iter().any(|b| b.is::<Vec<E>>()) {
+                    s.push(Box::new(v));
+                }
+            }
+        });
     }
 }
 
@@ -116,7 +167,12 @@ where
     let loc = Location::caller();
     let tape = Tape::new();
     tape.set_program();
-    tape.inner_mut().guards = Some(Vec::new());
+    {
+        let mut s = tape.inner_mut();
+        s.guards = Some(Vec::new());
+        s.nodes = spare::take();
+        s.program = Some(spare::take());
+    }
     let outs = {
         let xs = tape.vars(x);
         f(&tape, &xs)
@@ -132,7 +188,8 @@ where
             })
             .collect::<Vec<Result<_, _>>>()
     };
-    let s = tape.inner.into_inner();
+    let mut s = tape.inner.into_inner();
+    spare::give(std::mem::take(&mut s.nodes));
     // Name an op rather than the leaf it started from.
     let op = s
         .tnodes
