@@ -29,6 +29,7 @@ fn arith(op: Arith) -> Prim {
     }
 }
 
+#[inline(always)]
 pub(super) fn node<T: Real>(i: usize, inputs: usize, ins: &Instr<T>) -> Node<T> {
     match *ins {
         Instr::Leaf(_) if i < inputs => Node::Input(i as u32),
