@@ -21,7 +21,9 @@ pub(super) struct Lazy<'a, T> {
     next: Vec<u32>,
     hashed: Vec<bool>,
     chained: Vec<bool>,
-    last: Vec<u32>,
+    /// The table of last positions, each tagged with the block that wrote it (so that a
+    /// new block's scan starts from an empty table without clearing it).
+    last: Vec<(u32, u32)>,
     /// The block [`Lazy::at`] last made ready.
     ready: usize,
 }
@@ -30,7 +32,7 @@ impl<'a, T> Lazy<'a, T> {
     /// For candidates at most `max_period` apart keyed on `gram` hashes.
     pub fn new(insts: &'a [Inst<T>], max_period: usize, gram: usize) -> Lazy<'a, T> {
         // A block holds what one position's candidates look at: two periods and a gram.
-        let block = (2 * max_period + gram).max(4096);
+        let block = (2 * max_period + gram).max(1024);
         let blocks = insts.len().div_ceil(block);
         Lazy {
             insts,
@@ -41,7 +43,7 @@ impl<'a, T> Lazy<'a, T> {
             next: vec![NONE; insts.len()],
             hashed: vec![false; blocks],
             chained: vec![false; blocks],
-            last: Vec::new(),
+            last: vec![(u32::MAX, NONE); 1 << BITS],
             ready: usize::MAX,
         }
     }
@@ -90,9 +92,7 @@ impl<'a, T> Lazy<'a, T> {
         let n = self.insts.len();
         let (lo, hi) = (b * self.block, ((b + 1) * self.block).min(n));
         let top = (hi + self.max_period).min(n);
-        self.last.clear();
-        self.last.resize(1 << BITS, NONE);
-        let (h, g) = (&self.h, self.gram);
+        let (h, g, tag) = (&self.h, self.gram, b as u32);
         let gram = |i: usize| &h[i..(i + g).min(n)];
         for i in (lo..top).rev() {
             let key = gram(i)
@@ -100,7 +100,8 @@ impl<'a, T> Lazy<'a, T> {
                 .fold(0u32, |k, &x| k.rotate_left(5) ^ x)
                 .wrapping_mul(0x9e37_79b1);
             let slot = (key >> (32 - BITS)) as usize;
-            let j = self.last[slot];
+            let (t, j) = self.last[slot];
+            let j = if t == tag { j } else { NONE };
             if i < hi
                 && j != NONE
                 && j as usize - i <= self.max_period
@@ -108,7 +109,7 @@ impl<'a, T> Lazy<'a, T> {
             {
                 self.next[i] = j;
             }
-            self.last[slot] = i as u32;
+            self.last[slot] = (tag, i as u32);
         }
     }
 }
