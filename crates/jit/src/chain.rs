@@ -6,7 +6,7 @@
 //!
 //! The pattern: straight code and loops (the roller's, [`crate::roll`]) in turn, then
 //! outputs only, each output one of the last loop's carried values after its last
-//! repetition (outputs and carries one to one). In a loop's body, an operand is
+//! repetition (distinct carries; the loop may carry more). In a loop's body, an operand is
 //!
 //! * a value of the same repetition;
 //! * an input at a position affine in the repetition (a [`Read`]; stride 0 for a fixed
@@ -15,12 +15,15 @@
 //! * a constant before the loop;
 //! * a value of the previous repetition: a **carry**, whose initial value (read by
 //!   repetition 0) is computed by the straight code before the loop (its **prologue**) from
-//!   the inputs and the previous loop's final carry.
+//!   the inputs and the previous loop's final carry;
+//! * a value the prologue computes, read by every repetition: an **invariant**, carried
+//!   unchanged (so its cotangent accumulates in the reverse loop and flows back into the
+//!   prologue).
 //!
-//! Anything else (a value computed before the loop and read by every repetition, a read two
-//! repetitions back, outputs inside a loop, a prologue reading a loop's values other than
-//! its final carry, code after the last loop) is not this pattern, and the flat path
-//! compiles the function as before.
+//! Anything else (a read two repetitions back, outputs inside a loop, a prologue reading a
+//! loop's values other than its final carry or a value from before the previous loop, code
+//! after the last loop) is not this pattern, and the flat path compiles the function as
+//! before.
 use crate::fori::{Body, Read};
 use crate::ir::{Inst, Loop, Program, Region, Val};
 use crate::opt::remap;
@@ -31,6 +34,9 @@ use wengert_tape::Real;
 /// The largest prologue compiled this way: it is emitted as one straight function.
 const MAX_PROLOGUE: usize = 4096;
 
+/// The body position of an invariant's "new value": none, it is carried unchanged.
+const INVARIANT: usize = usize::MAX;
+
 /// A forward program as prologues and loops.
 #[derive(Debug)]
 pub(crate) struct Chain<T> {
@@ -38,6 +44,8 @@ pub(crate) struct Chain<T> {
     pub loops: Vec<Body<T>>,
     /// `pre[j]` computes loop `j`'s initial carry.
     pub pre: Vec<Pre<T>>,
+    /// The outputs: the last loop's first carries.
+    pub outputs: usize,
 }
 
 /// The straight code before a loop.
@@ -69,8 +77,8 @@ struct Parts<T> {
     l: Loop,
     refs: Vec<Vec<Ref<T>>>,
     reads: Vec<Read>,
-    /// (body position of the new value, the initial value before the loop), in the order
-    /// the body's inputs take them.
+    /// (body position of the new value or [`INVARIANT`], the initial value before the
+    /// loop), in the order the body's inputs take them.
     carries: Vec<(usize, Val)>,
 }
 
@@ -111,8 +119,8 @@ pub(crate) fn find<T: Real>(t: &Traced<T>) -> Option<Chain<T>> {
     let last = parts.last_mut()?;
     // The epilogue: output k is carry `order[k]` after the last repetition.
     let (e, per) = (last.l.span().end, last.l.period as usize);
-    let c = last.carries.len();
-    let mut order = vec![usize::MAX; c];
+    let (c, m) = (last.carries.len(), p.outputs());
+    let mut order = vec![usize::MAX; m];
     for inst in &insts[e..] {
         let Inst::Output(k, v) = *inst else {
             return None;
@@ -124,10 +132,11 @@ pub(crate) fn find<T: Real>(t: &Traced<T>) -> Option<Chain<T>> {
         }
         order[k as usize] = carry;
     }
-    if c == 0 || p.outputs() != c || order.contains(&usize::MAX) {
+    if m == 0 || order.contains(&usize::MAX) {
         return None;
     }
-    // The last loop's carries in the order of the outputs.
+    // The last loop's carries in the order of the outputs, the others after them.
+    order.extend((0..c).filter(|k| !order.contains(k)).collect::<Vec<_>>());
     let mut renumber = vec![0; c];
     order.iter().enumerate().for_each(|(k, &o)| renumber[o] = k);
     for refs in &mut last.refs {
@@ -141,6 +150,7 @@ pub(crate) fn find<T: Real>(t: &Traced<T>) -> Option<Chain<T>> {
     let mut chain = Chain {
         loops: Vec::with_capacity(parts.len()),
         pre: Vec::with_capacity(parts.len()),
+        outputs: m,
     };
     for (j, q) in parts.iter().enumerate() {
         let prev = j.checked_sub(1).map(|i| &parts[i]);
@@ -229,7 +239,14 @@ fn body_parts<T: Real>(insts: &[Inst<T>], block: usize, l: Loop) -> Option<Parts
                     } else if stride == 0 {
                         match insts[a] {
                             Inst::Const(c) => Ref::Const(c),
-                            _ => return None,
+                            _ => {
+                                let inv = (INVARIANT, Val(a as u32));
+                                let k = carries.iter().position(|&q| q == inv);
+                                Ref::Carry(k.unwrap_or_else(|| {
+                                    carries.push(inv);
+                                    carries.len() - 1
+                                }))
+                            }
                         }
                     } else if stride as usize == per && a + per >= s {
                         let pos = a + per - s;
@@ -283,7 +300,8 @@ fn body_program<T: Real>(p: &Program<T>, q: &Parts<T>) -> Program<T> {
         at.push(val);
     }
     for (k, &(pos, _)) in q.carries.iter().enumerate() {
-        b.push(Inst::Output(k as u32, at[pos]));
+        let new = if pos == INVARIANT { inputs[k] } else { at[pos] };
+        b.push(Inst::Output(k as u32, new));
     }
     b.set_inputs((c + q.reads.len()) as u32);
     b

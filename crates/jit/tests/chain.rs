@@ -8,7 +8,9 @@ use wengert_tape::{Tape, Var};
 
 /// One random loop: `c` carries, each iteration reads `x[i + off]`; `op` picks each
 /// carry's update; `init` how the prologue starts the carries; `invariant` makes every
-/// iteration read a value computed before the loop (a pattern the chain refuses).
+/// iteration read a value computed before the first loop (carried unchanged through one
+/// loop; with several loops the chain refuses it: a later loop's prologue would read a
+/// value from before the previous loop).
 #[derive(Clone, Debug)]
 struct Case {
     n: usize,
@@ -192,4 +194,30 @@ fn a_branch_in_the_prologue_is_a_guard() {
     flipped[0] = 0.25;
     let e = c.value_and_grad(&flipped, &mut g).unwrap_err();
     assert!(matches!(e.kind(), ErrorKind::Guard { .. }), "{e}");
+}
+
+#[test]
+fn a_value_computed_before_the_loop_is_carried_unchanged() {
+    let n = 50;
+    let x: Vec<f64> = (0..n).map(|i| 0.1 + 0.02 * i as f64).collect();
+    // s = Σ_{i≥1} a x_i with a = sin x₀: ∂s/∂x₀ = cos x₀ Σ_{i≥1} x_i, ∂s/∂x_i = a.
+    fn f<'t>(v: &[Var<'t, f64>]) -> Var<'t, f64> {
+        let a = v[0].sin();
+        let mut s = a * v[1];
+        for &vi in &v[2..] {
+            s = s + a * vi;
+        }
+        s
+    }
+    let c = Compiled::trace(&x, |_, v| f(v)).unwrap();
+    let mut g = vec![0.0; n];
+    let y = c.value_and_grad(&x, &mut g).unwrap();
+    assert!(
+        c.grad_program().unwrap().inputs() < n,
+        "the chain compiled it"
+    );
+    let rest: f64 = x[1..].iter().sum();
+    assert!((y - x[0].sin() * rest).abs() < 1e-12);
+    assert!((g[0] - x[0].cos() * rest).abs() < 1e-12, "{}", g[0]);
+    assert!(g[1..].iter().all(|&gi| (gi - x[0].sin()).abs() < 1e-15));
 }

@@ -37,13 +37,8 @@ pub(crate) fn fori_stage<T: Real>(
     let c = f.init.len();
     let v = passed_through(v, c, f.traced.program.inputs(), &seed(c)).0;
     let outputs = if value_only { m } else { m + n };
-    let k = fori_native(
-        std::slice::from_ref(f),
-        &[],
-        std::slice::from_ref(&v),
-        n,
-        value_only,
-    );
+    let one = std::slice::from_ref(&v);
+    let k = fori_native(std::slice::from_ref(f), &[], one, (n, c), value_only);
     Ok(k.map(|k| Stage::from_kernel(v, k, n, outputs)))
 }
 
@@ -94,9 +89,8 @@ pub(crate) fn chain_stage<T: Real>(t: &Traced<T>, value_only: bool) -> Option<St
         .zip(&ch.pre)
         .map(|(pv, pre)| (pv, pre.carries_in, &pre.used[..]))
         .collect();
-    let n = t.program.inputs();
-    let kn = fori_native(&ch.loops, &pres, &vs, n, value_only)?;
-    let m = ch.loops[k - 1].init.len();
+    let (n, m) = (t.program.inputs(), ch.outputs);
+    let kn = fori_native(&ch.loops, &pres, &vs, (n, m), value_only)?;
     let outputs = if value_only { m } else { m + n };
     let v = vs.pop().expect("a loop");
     Some(Stage::from_kernel(v, kn, n, outputs))
@@ -172,13 +166,13 @@ const NATIVE: bool = cfg!(feature = "cranelift");
 type Pro<'a, T> = (&'a Program<T>, usize, &'a [u32]);
 
 /// Native code for the loops `bodies` (their VJPs `vs`), each after its prologue in
-/// `pres` (none: one loop from its constant initial carry).
+/// `pres` (none: one loop from its constant initial carry), of `n` inputs and `m` outputs.
 #[cfg(feature = "cranelift")]
 fn fori_native<T: Real>(
     bodies: &[Body<T>],
     pres: &[Pro<'_, T>],
     vs: &[Program<T>],
-    n: usize,
+    (n, m): (usize, usize),
     value_only: bool,
 ) -> Option<Box<dyn Kernel<T>>> {
     use crate::native::{fori, fori_loop::Spec, prologue::Prologue};
@@ -213,6 +207,7 @@ fn fori_native<T: Real>(
         carries: bodies.iter().map(|b| b.init.len()).collect(),
         init,
         inputs: n,
+        outputs: m,
         value_only,
     };
     let k = fori::compile_chain(&ch)?;
@@ -230,7 +225,7 @@ fn fori_native<T: Real>(
     _: &[Body<T>],
     _: &[Pro<'_, T>],
     _: &[Program<T>],
-    _: usize,
+    _: (usize, usize),
     _: bool,
 ) -> Option<Box<dyn Kernel<T>>> {
     None

@@ -50,6 +50,8 @@ pub(crate) struct Chain<'a> {
     pub carries: Vec<usize>,
     pub init: &'a [f64],
     pub inputs: usize,
+    /// The outputs: the last loop's first carries (it may carry more).
+    pub outputs: usize,
     pub value_only: bool,
 }
 
@@ -60,8 +62,13 @@ pub(crate) fn compile_chain(ch: &Chain) -> Option<call::Native> {
 
 fn compile_or_err(ch: &Chain) -> Result<call::Native, String> {
     let (n, grad, k) = (ch.inputs, !ch.value_only, ch.loops.len());
-    let m = *ch.carries.last().ok_or("no loop")?;
-    if ch.pre.len() != k || ch.carries.len() != k || ch.init.len() != ch.carries[0] {
+    let (m, c_last) = (ch.outputs, *ch.carries.last().ok_or("no loop")?);
+    if m == 0
+        || m > c_last
+        || ch.pre.len() != k
+        || ch.carries.len() != k
+        || ch.init.len() != ch.carries[0]
+    {
         return Err("a chain's parts do not match".into());
     }
     // With several loops each adds into the gradient: no entry is written once.
@@ -109,11 +116,11 @@ fn compile_or_err(ch: &Chain) -> Result<call::Native, String> {
         };
         carry = code.forward(&mut f, &init)?;
     }
-    for (k, &v) in carry.iter().enumerate() {
+    for (k, &v) in carry[..m].iter().enumerate() {
         f.b.ins().store(F, v, out, off(k as i64)?);
     }
     if grad {
-        let mut w: Vec<Value> = (0..m)
+        let mut w: Vec<Value> = (0..c_last)
             .map(|k| f.b.ins().f64const(if k == 0 { 1.0 } else { 0.0 }))
             .collect();
         for (j, code) in codes.iter().enumerate().rev() {
