@@ -20,10 +20,11 @@
 //!   unchanged (so its cotangent accumulates in the reverse loop and flows back into the
 //!   prologue).
 //!
-//! Anything else (a read two repetitions back, outputs inside a loop, a prologue reading a
-//! loop's values other than its final carry or a value from before the previous loop, code
-//! after the last loop) is not this pattern, and the flat path compiles the function as
-//! before.
+//! A prologue may read the inputs, constants, the previous loop's final carry, and values
+//! from before the previous loop (these are carried through it unchanged, as its
+//! invariants). Anything else (a read two repetitions back, outputs inside a loop, a
+//! prologue reading a loop's values other than its final carry, code after the last loop)
+//! is not this pattern, and the flat path compiles the function as before.
 use crate::fori::{Body, Read};
 use crate::ir::{Inst, Loop, Program, Region, Val};
 use crate::opt::remap;
@@ -147,6 +148,25 @@ pub(crate) fn find<T: Real>(t: &Traced<T>) -> Option<Chain<T>> {
         }
     }
     last.carries = order.iter().map(|&o| last.carries[o]).collect();
+    // A value a prologue reads from before the previous loop is carried through that loop
+    // unchanged (and so on back): from the last loop down, each prologue's outside values
+    // become the previous loop's invariants.
+    for j in (1..parts.len()).rev() {
+        let (before, after) = parts.split_at_mut(j);
+        let (q, prev) = (&after[0], &mut before[j - 1]);
+        let init: Vec<Val> = q.carries.iter().map(|&(_, v)| v).collect();
+        let (_, outside) = live(p, prev.l.span().end..q.l.start as usize, &init)?;
+        for a in outside {
+            let kept = matches!(p.insts[a], Inst::Input(_) | Inst::Const(_))
+                || carry_of(prev, a).is_some();
+            if !kept {
+                if a >= prev.l.start as usize {
+                    return None;
+                }
+                prev.carries.push((INVARIANT, Val(a as u32)));
+            }
+        }
+    }
     let mut chain = Chain {
         loops: Vec::with_capacity(parts.len()),
         pre: Vec::with_capacity(parts.len()),
@@ -307,24 +327,26 @@ fn body_program<T: Real>(p: &Program<T>, q: &Parts<T>) -> Program<T> {
     b
 }
 
-/// The straight code `insts[range]` as a program whose outputs are `init`, of the previous
-/// loop's final carry (inputs first) and of the inputs it uses (returned); its guards are
-/// kept. `None` if it reads another value from before `range`, or is too long to emit as
-/// one function.
-fn prologue<T: Real>(
+/// Which carry of loop `q` value `a` is after the loop: a carry's value in the last
+/// repetition, or an invariant's (its initial value).
+fn carry_of<T>(q: &Parts<T>, a: usize) -> Option<usize> {
+    let last = q.l.span().end - q.l.period as usize;
+    q.carries.iter().position(|&(x, v)| match x {
+        INVARIANT => v.index() == a,
+        pos => a.checked_sub(last) == Some(pos),
+    })
+}
+
+/// What computing `init` from the code `insts[range]` takes: which instructions of the
+/// range (its guards among them), and the values before it (sorted, once each); `None`
+/// over [`MAX_PROLOGUE`] instructions.
+fn live<T>(
     p: &Program<T>,
     range: std::ops::Range<usize>,
     init: &[Val],
-    prev: Option<&Parts<T>>,
-) -> Option<(Program<T>, Vec<u32>)> {
+) -> Option<(Vec<bool>, Vec<usize>)> {
     let (lo, hi) = (range.start, range.end);
     let insts = &p.insts;
-    // Values before `range`: an input, a constant, or the previous loop's final carry.
-    let carry_in = |a: usize| -> Option<usize> {
-        let q = prev?;
-        let pos = a.checked_sub(q.l.span().end - q.l.period as usize)?;
-        q.carries.iter().position(|&(x, _)| x == pos)
-    };
     let mut live = vec![false; hi - lo];
     let mut outside: Vec<usize> = Vec::new();
     let mut mark = |a: usize, live: &mut [bool]| {
@@ -346,6 +368,26 @@ fn prologue<T: Real>(
     if live.iter().filter(|&&l| l).count() > MAX_PROLOGUE {
         return None;
     }
+    outside.sort_unstable();
+    outside.dedup();
+    Some((live, outside))
+}
+
+/// The straight code `insts[range]` as a program whose outputs are `init`, of the previous
+/// loop's final carry (inputs first) and of the inputs it uses (returned); its guards are
+/// kept. `None` if it reads another value from before `range`, or is too long to emit as
+/// one function.
+fn prologue<T: Real>(
+    p: &Program<T>,
+    range: std::ops::Range<usize>,
+    init: &[Val],
+    prev: Option<&Parts<T>>,
+) -> Option<(Program<T>, Vec<u32>)> {
+    let (lo, hi) = (range.start, range.end);
+    let insts = &p.insts;
+    // Values before `range`: an input, a constant, or the previous loop's final carry.
+    let carry_in = |a: usize| carry_of(prev?, a);
+    let (live, outside) = live(p, range, init)?;
     let ci = prev.map_or(0, |q| q.carries.len());
     let mut q = Program::new(init.len() as u32);
     q.funcs = p.funcs.clone();
@@ -362,8 +404,6 @@ fn prologue<T: Real>(
         Some(q.push(Inst::Input(*j)))
     };
     // Outside values, each defined once, before the code that reads them.
-    outside.sort_unstable();
-    outside.dedup();
     let mut before: Vec<(usize, Val)> = Vec::with_capacity(outside.len());
     for &a in &outside {
         let v = match insts[a] {

@@ -8,9 +8,8 @@ use wengert_tape::{Tape, Var};
 
 /// One random loop: `c` carries, each iteration reads `x[i + off]`; `op` picks each
 /// carry's update; `init` how the prologue starts the carries; `invariant` makes every
-/// iteration read a value computed before the first loop (carried unchanged through one
-/// loop; with several loops the chain refuses it: a later loop's prologue would read a
-/// value from before the previous loop).
+/// iteration of every loop read a value computed before the first loop (an invariant,
+/// carried unchanged through every loop before the one that reads it).
 #[derive(Clone, Debug)]
 struct Case {
     n: usize,
