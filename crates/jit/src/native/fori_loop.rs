@@ -54,14 +54,9 @@ impl<'a> Code<'a> {
         if count == 0 || n == 0 || v.outputs() != c + nb || v.inputs() != nb + c {
             return Err("not a fori body's vjp".into());
         }
-        let mut rev = vec![false; v.len()];
+        let rev = reverse_part(v, nb);
         let mut read = vec![false; v.len()];
-        for (i, inst) in v.insts.iter().enumerate() {
-            rev[i] = match *inst {
-                Inst::Input(k) => k as usize >= nb,
-                Inst::Output(..) => false,
-                _ => inst.operands().as_slice().iter().any(|a| rev[a.index()]),
-            };
+        for inst in &v.insts {
             inst.operands()
                 .as_slice()
                 .iter()
@@ -176,13 +171,7 @@ impl<'a> Code<'a> {
                     f.guard(cmp, a[0], a[1], expect, id);
                     continue;
                 }
-                ref inst => {
-                    let nx = v
-                        .insts
-                        .get(i + 1)
-                        .filter(|_| self.rev.get(i + 1) == Some(&false));
-                    f.op_paired(inst, nx, &a, &v.funcs)?
-                }
+                _ => op_in_part(f, v, &self.rev, i, &a)?,
             };
             if let (Some(q), Some(st)) = (self.stash[i], st) {
                 f.b.ins().store(F, val, st, off(self.at + q)?);
@@ -298,13 +287,7 @@ impl<'a> Code<'a> {
                     continue;
                 }
                 Inst::Guard { .. } => return Err("a guard in the reverse part".into()),
-                ref inst => {
-                    let nx = v
-                        .insts
-                        .get(i + 1)
-                        .filter(|_| self.rev.get(i + 1) == Some(&true));
-                    f.op_paired(inst, nx, &a, &v.funcs)?
-                }
+                _ => op_in_part(f, v, &self.rev, i, &a)?,
             };
             rvals[i] = Some(val);
         }
@@ -339,4 +322,34 @@ fn close_loop(
     f.b.ins().brif(more, header, &back, exit, &done);
     f.b.switch_to_block(exit);
     finals
+}
+
+/// Which instructions of `v` depend on its inputs `first..` (a cotangent): the reverse
+/// part; the others are the forward part.
+pub(super) fn reverse_part(v: &Program<f64>, first: usize) -> Vec<bool> {
+    let mut rev = vec![false; v.len()];
+    for (i, inst) in v.insts.iter().enumerate() {
+        rev[i] = match *inst {
+            Inst::Input(k) => k as usize >= first,
+            Inst::Output(..) => false,
+            _ => inst.operands().as_slice().iter().any(|a| rev[a.index()]),
+        };
+    }
+    rev
+}
+
+/// Instruction `i` of `v` on its operands' values `a`, paired with the next one (one
+/// `sincos`) only if that one is of the same part.
+pub(super) fn op_in_part(
+    f: &mut Fn,
+    v: &Program<f64>,
+    rev: &[bool],
+    i: usize,
+    a: &[Value],
+) -> Result<Value, String> {
+    let next = v
+        .insts
+        .get(i + 1)
+        .filter(|_| rev.get(i + 1) == Some(&rev[i]));
+    f.op_paired(&v.insts[i], next, a, &v.funcs)
 }

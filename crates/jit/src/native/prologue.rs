@@ -12,6 +12,7 @@
 //!   runs last, so that a gradient entry a loop wrote rather than added to is there.
 use super::emit::Fn;
 use super::fori_acc::off;
+use super::fori_loop::{op_in_part, reverse_part};
 use crate::ir::{Inst, Program};
 use cranelift_codegen::ir::{types, InstBuilder, MemFlags, Value};
 
@@ -47,14 +48,7 @@ impl Prologue<'_> {
         if carry_in.len() != ci || p.inputs() != np + c || p.outputs() != c + np {
             return Err("not a prologue's vjp".into());
         }
-        let mut rev = vec![false; p.len()];
-        for (i, inst) in p.insts.iter().enumerate() {
-            rev[i] = match *inst {
-                Inst::Input(k) => k as usize >= np,
-                Inst::Output(..) => false,
-                _ => inst.operands().as_slice().iter().any(|a| rev[a.index()]),
-            };
-        }
+        let rev = reverse_part(p, np);
         let [x, _, _] = f.params();
         let mut vals: Vec<Option<Value>> = vec![None; p.len()];
         let mut init = vec![None; c];
@@ -85,13 +79,7 @@ impl Prologue<'_> {
                     f.guard(cmp, a[0], a[1], expect, id);
                     continue;
                 }
-                ref inst => {
-                    let nx = p
-                        .insts
-                        .get(i + 1)
-                        .filter(|_| rev.get(i + 1) == Some(&false));
-                    f.op_paired(inst, nx, &a, &p.funcs)?
-                }
+                _ => op_in_part(f, p, &rev, i, &a)?,
             });
         }
         let init = init
@@ -146,10 +134,7 @@ impl Prologue<'_> {
                     continue;
                 }
                 Inst::Guard { .. } => return Err("a guard in the prologue's reverse part".into()),
-                ref inst => {
-                    let nx = p.insts.get(i + 1).filter(|_| rev.get(i + 1) == Some(&true));
-                    f.op_paired(inst, nx, &a, &p.funcs)?
-                }
+                _ => op_in_part(f, p, &rev, i, &a)?,
             });
         }
         Ok(w_in)
