@@ -214,6 +214,29 @@ fn tracing() {
         vec![x[0], t.tensor([2], vec![1.0; 2])]
     }));
     check(&e, file!(), l, "trace", &["tensor"]);
+    // The recordings the jit reads fail the same way, at the caller's line.
+    use wengert::tape::trace::{record, record_many};
+    let l = line!() + 1;
+    let e = record(&[1.0], |t, x| {
+        t.tensor([2], vec![1.0, 2.0]).sum_all() * x[0]
+    })
+    .err();
+    check(
+        &e.expect("a tensor op").to_string(),
+        file!(),
+        l,
+        "trace",
+        &["tensor"],
+    );
+    let l = line!() + 1;
+    let e = record_many(&[1.0], |t, x| vec![x[0], t.tensor([2], vec![1.0; 2])]).err();
+    check(
+        &e.expect("a tensor output").to_string(),
+        file!(),
+        l,
+        "trace",
+        &["tensor"],
+    );
     let tape = Tape::<f64>::new();
     let (x, v) = (tape.var(1.0), tape.tensor([2], vec![1.0, 2.0]));
     let l = line!() + 1;

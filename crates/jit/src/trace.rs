@@ -145,7 +145,7 @@ fn convert<T: Real>(
         while let Some(g) = guards.next_if(|g| g.at as usize <= i) {
             b.guard(g);
         }
-        let v = b.node(&node)?;
+        let v = b.node(node)?;
         b.map.push(v);
     }
     guards.for_each(|g| b.guard(g));
@@ -249,8 +249,12 @@ impl<T: Real> Builder<T> {
         self.p.push(Inst::Select { cmp: c, a, b, t, f })
     }
 
-    fn node(&mut self, n: &Node<T>) -> Result<Val, Error> {
-        Ok(match *n {
+    /// Inlined into the conversion loop with the tape's node conversion, so that a node
+    /// never goes through memory (through the stack it was a store-forwarding stall at
+    /// each dispatch).
+    #[inline(always)]
+    fn node(&mut self, n: Node<T>) -> Result<Val, Error> {
+        Ok(match n {
             Node::Input(k) => self.p.push(Inst::Input(k)),
             Node::Leaf(x) => self.konst(x),
             Node::Neg(a) => self.un(UnOp::Neg, self.map[a as usize]),

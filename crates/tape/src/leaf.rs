@@ -40,7 +40,7 @@ impl<T: Real> Tape<T> {
             }));
             if !self.fold.get() {
                 for &x in xs {
-                    s.hook(Instr::Leaf(x), "var", x);
+                    s.hook(|| Instr::Leaf(x), "var", x);
                 }
             }
             first
@@ -225,7 +225,7 @@ impl<T: Real> Tape<T> {
             wb: T::zero(),
         });
         if !self.fold.get() {
-            s.hook(Instr::Leaf(x), "var", x);
+            s.hook(|| Instr::Leaf(x), "var", x);
         }
         NodeId::scalar(i)
     }

@@ -291,7 +291,7 @@ impl<T: Real> Tape<T> {
             wb: T::zero(),
         });
         if !self.fold.get() {
-            s.hook(instr(), name, val);
+            s.hook(instr, name, val);
         }
         NodeId::scalar(i)
     }
@@ -322,7 +322,7 @@ impl<T: Real> Tape<T> {
             wb: db,
         });
         if !self.fold.get() {
-            s.hook(instr(), name, val);
+            s.hook(instr, name, val);
         }
         NodeId::scalar(i)
     }
@@ -350,11 +350,14 @@ impl<T: Real> Inner<T> {
     }
 
     /// Keeps the trace instruction and the anomaly information of the node just pushed.
+    /// The instruction is built here, not passed in: built by the caller it went through
+    /// the stack in pieces and was read back whole, a store-forwarding stall that was most
+    /// of this function's time while tracing.
     #[cold]
     #[track_caller]
-    pub(crate) fn hook(&mut self, instr: Instr<T>, name: &'static str, val: T) {
+    pub(crate) fn hook(&mut self, instr: impl FnOnce() -> Instr<T>, name: &'static str, val: T) {
         if let Some(p) = &mut self.program {
-            p.push(instr);
+            p.push(instr());
         }
         if let Some(d) = &mut self.debug {
             d.push((name, Location::caller(), val));
@@ -378,7 +381,7 @@ impl<T: Real> Inner<T> {
             wb: T::zero(),
         });
         if self.hooked() {
-            self.hook(instr, name, val);
+            self.hook(|| instr, name, val);
         }
         id
     }
