@@ -31,6 +31,8 @@ mod cli;
 mod model;
 #[path = "ebm_demos/plot.rs"]
 mod plot;
+#[path = "common/png.rs"]
+mod png;
 #[path = "ebm_demos/train.rs"]
 mod train;
 

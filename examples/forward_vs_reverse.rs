@@ -10,7 +10,7 @@
 //! one line per method) into `out/crossover.svg` and `out/crossover.png`.
 //! `docs/img/crossover.{svg,png}` are copies of one run.
 //!
-//! Run: `cargo run --release --example forward_vs_reverse` (timings from a debug build are
+//! Run: `cargo run --release --features jit --example forward_vs_reverse` (timings from a debug build are
 //! meaningless). With `--quick` it stops at n = 256.
 use plotters::prelude::*;
 use plotters::style::FontStyle;
@@ -22,6 +22,8 @@ use wengert::tape::transforms::forward;
 
 #[path = "../benches/common/mod.rs"]
 mod common;
+#[path = "common/png.rs"]
+mod png;
 use common::{hand, point, wengert_dual, wengert_dualvec, wengert_rev};
 
 /// The vendored DejaVu Sans (Bitstream Vera licence, see `examples/fonts/`): the bitmap
@@ -303,11 +305,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &data,
         &sizes,
     )?;
-    draw(
-        BitMapBackend::new("out/crossover.png", (1200, 500)).into_drawing_area(),
-        &data,
-        &sizes,
-    )?;
+    png::save("out/crossover.png".as_ref(), (1200, 500), |area| {
+        draw(area, &data, &sizes)
+    })?;
     println!("\nwrote out/crossover.svg and out/crossover.png");
     Ok(())
 }

@@ -12,6 +12,8 @@
 mod curves;
 #[path = "common/font.rs"]
 mod font;
+#[path = "common/png.rs"]
+mod png;
 
 use curves::{Chart, Curve};
 use plotters::style::RGBColor;

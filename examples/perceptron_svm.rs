@@ -14,6 +14,8 @@
 //! Run: `cargo run --release --example perceptron_svm`
 #[path = "common/font.rs"]
 mod font;
+#[path = "common/png.rs"]
+mod png;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -270,11 +272,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &models,
         &train,
     )?;
-    draw(
-        BitMapBackend::new(&dir.join("boundaries.png"), size).into_drawing_area(),
-        &models,
-        &train,
-    )?;
+    png::save(&dir.join("boundaries.png"), size, |area| {
+        draw(area, &models, &train)
+    })?;
     println!(
         "\nwrote {0}/boundaries.svg and {0}/boundaries.png",
         dir.display()

@@ -2,13 +2,15 @@
 //! toolkit built on it.
 //!
 //! This facade re-exports [`tape`], [`ops`], (feature `ebm`, on by default) `ebm` and
-//! (feature `jit`, on by default) `jit`, the compiled functions; [`prelude`] brings the
+//! (feature `jit`, off by default) `jit`, the compiled functions; [`prelude`] brings the
 //! everyday names into scope.
 //!
 //! # Cargo features
 //!
 //! - `ebm` (default): the energy-based-model toolkit, re-exported as `wengert::ebm`.
-//! - `jit` (default): the compiled functions, re-exported as `wengert::jit`.
+//! - `jit`: the compiled functions, re-exported as `wengert::jit` (Cranelift native code for
+//!   `f64`; `wengert = { version = "0.1", features = ["jit"] }`). Off by default because
+//!   Cranelift is most of a first build.
 //!
 //! With `default-features = false` the facade is the tape and the ops only.
 //!
@@ -57,11 +59,11 @@ pub mod prelude {
 }
 
 /// The user guide (`docs/guide.md`), included here so that its examples run as doc tests.
-#[cfg(feature = "ebm")]
+#[cfg(all(feature = "ebm", feature = "jit"))]
 #[doc = include_str!("../docs/guide.md")]
 pub mod guide {}
 
-/// The README's examples, compiled and run as doc tests.
-#[cfg(doctest)]
+/// The README's examples, compiled and run as doc tests (they use `wengert::jit`).
+#[cfg(all(doctest, feature = "jit"))]
 #[doc = include_str!("../README.md")]
 pub struct ReadmeDoctests;

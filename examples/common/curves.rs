@@ -35,7 +35,7 @@ pub fn write(chart: &Chart<'_>, stem: &Path) -> Result<(), Box<dyn std::error::E
     let svg = stem.with_extension("svg");
     draw(&SVGBackend::new(&svg, SIZE).into_drawing_area(), chart)?;
     let png = stem.with_extension("png");
-    draw(&BitMapBackend::new(&png, SIZE).into_drawing_area(), chart)?;
+    crate::png::save(&png, SIZE, |area| draw(&area, chart))?;
     Ok(())
 }
 

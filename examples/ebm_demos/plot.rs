@@ -40,7 +40,7 @@ pub fn write(s: &Surface<'_>, stem: &Path) -> Result<(), Box<dyn std::error::Err
     let svg = stem.with_extension("svg");
     draw(&SVGBackend::new(&svg, SIZE).into_drawing_area(), s)?;
     let png = stem.with_extension("png");
-    draw(&BitMapBackend::new(&png, SIZE).into_drawing_area(), s)?;
+    crate::png::save(&png, SIZE, |area| draw(&area, s))?;
     Ok(())
 }
 

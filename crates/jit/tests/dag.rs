@@ -4,8 +4,8 @@
 //! along a random u to its truncation error; the compiled Hessian-vector product (`jvp` of
 //! the gradient program) equals the tape's forward-over-reverse one.
 //!
-//! The generator is the facade's `tests/reliability/dag.rs` restricted to scalars (the
-//! compiled path traces scalar functions): the same unary and binary steps, tamed the same
+//! The generator is `tests/props/tests/common/dag.rs` (the facade's property tests)
+//! restricted to scalars (the compiled path traces scalar functions): the same unary and binary steps, tamed the same
 //! way so that 30-deep chains stay smooth and moderate, operands mostly among the newest
 //! nodes (depth) and sometimes anywhere (fan-out, reuse), plus branch-free selects. The
 //! number of cases is `WENGERT_DAG_CASES` (default 10 000).

@@ -6,13 +6,13 @@
 //!
 //! The programs mix arithmetic, elementwise functions, reductions, softmax, matmul and
 //! broadcasting over small shapes, up to 30 steps deep, with reused nodes; see
-//! `tests/reliability/dag.rs`. The number of cases is `WENGERT_DAG_CASES` (default 10 000,
-//! about 10 s in a debug build on 2 cores); for a long run:
+//! `tests/props/tests/common/dag.rs`. The number of cases is `WENGERT_DAG_CASES` (default
+//! 10 000, about 10 s in a debug build on 2 cores); for a long run:
 //!
 //! ```text
-//! WENGERT_DAG_CASES=200000 cargo test --release --test dag_agreement
+//! WENGERT_DAG_CASES=200000 cargo test --release -p wengert-props --test dag_agreement
 //! ```
-#[path = "reliability/dag.rs"]
+#[path = "common/dag.rs"]
 mod dag;
 
 use dag::{build, leaves, point, program, Step};
