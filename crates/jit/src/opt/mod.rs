@@ -23,7 +23,8 @@ pub mod dce;
 pub mod fold;
 pub mod reuse;
 
-/// Every pass: the `sin`/`cos` pairing of [`reuse`] where there are pairs, then one sweep
+/// Every pass: the dead code dropped first where a quarter or more is dead ([`dce::prune`]),
+/// then the `sin`/`cos` pairing of [`reuse`] where there are pairs, then one sweep
 /// that gives each instruction its canonical form ([`reuse`]), folds it ([`fold`]) and
 /// hash-conses it ([`cse`]), then [`dce`] (which also moves the constants first). One sweep
 /// instead of three passes: each pass rebuilt a program the size of the input (at 170 k
@@ -31,7 +32,14 @@ pub mod reuse;
 /// what [`fold`], [`reuse`], [`cse`] and [`dce`] in turn give, or better (folding sees
 /// operands already merged).
 pub fn optimize<T: Real>(p: &Program<T>) -> Program<T> {
-    let paired;
+    let (pruned, paired);
+    let p = match dce::prune(p) {
+        Some(q) => {
+            pruned = q;
+            &pruned
+        }
+        None => p,
+    };
     let p = if reuse::has_pairs(p) {
         paired = reuse::reuse(p);
         &paired

@@ -58,9 +58,10 @@ pub fn gradient(tape: &mut Tape<f64>, x: &[f64], s: usize) -> Vec<f64> {
     xv.iter().map(|&v| g[v]).collect()
 }
 
-/// Above this many `n · s`, the gradient runs on the tape: the trace is ~20 instructions per
-/// entry and step, and compiling 2·10⁶ of them (n = 10⁴, s = 10) takes ~0.5 s.
-pub const COMPILED_MAX: usize = 100_000;
+/// Above this many `n · s`, the gradient runs on the tape: the trace is ~23 instructions per
+/// entry and step, and at n = 10⁴, s = 100 (23 million) tracing and compiling take ~3.5 s
+/// and 1.3 GB (most of it the kernel zeroing the trace's fresh pages).
+pub const COMPILED_MAX: usize = 1_000_000;
 
 /// The RK4 solve traced once and compiled (`wengert::jit`): every run is then one native
 /// call, with no recording. Only the last state entry is differentiated, so the compiled
