@@ -56,7 +56,12 @@ pub enum ErrorKind {
 /// assert!(err.to_string().contains(file!()));
 /// ```
 #[derive(Clone, Debug)]
-pub struct Error {
+pub struct Error(Box<Inner>);
+
+/// Boxed, so that a `Result<f64, Error>` is two words, returned in registers: the thin
+/// calls ([`GradFn`](crate::GradFn)) went through a 64-byte result on the stack.
+#[derive(Clone, Debug)]
+struct Inner {
     kind: ErrorKind,
     loc: Option<&'static Location<'static>>,
 }
@@ -65,40 +70,38 @@ impl Error {
     /// An error at the caller's line.
     #[track_caller]
     pub fn here(kind: ErrorKind) -> Error {
-        Error {
+        Error(Box::new(Inner {
             kind,
             loc: Some(Location::caller()),
-        }
+        }))
     }
 
     /// An error without a line.
     pub fn new(kind: ErrorKind) -> Error {
-        Error { kind, loc: None }
+        Error(Box::new(Inner { kind, loc: None }))
     }
 
     /// The error, located at `loc` (for errors made away from the caller's frame).
-    pub(crate) fn at(self, loc: &'static Location<'static>) -> Error {
-        Error {
-            loc: Some(loc),
-            ..self
-        }
+    pub(crate) fn at(mut self, loc: &'static Location<'static>) -> Error {
+        self.0.loc = Some(loc);
+        self
     }
 
     /// What went wrong.
     pub fn kind(&self) -> &ErrorKind {
-        &self.kind
+        &self.0.kind
     }
 
     /// The caller's source line, if known.
     pub fn location(&self) -> Option<&'static Location<'static>> {
-        self.loc
+        self.0.loc
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "wengert-jit: ")?;
-        match &self.kind {
+        match &self.0.kind {
             ErrorKind::Trace(e) => write!(f, "tracing failed: {e}")?,
             ErrorKind::Unsupported { op, reason } => write!(f, "{op}: {reason}")?,
             ErrorKind::NotDifferentiable { transform, func } => write!(
@@ -135,7 +138,7 @@ impl fmt::Display for Error {
                 expected,
             } => write!(f, "{op}: {what} has length {got}, expected {expected}")?,
         }
-        if let Some(l) = self.loc {
+        if let Some(l) = self.0.loc {
             write!(f, " (at {}:{}:{})", l.file(), l.line(), l.column())?;
         }
         Ok(())
@@ -147,9 +150,6 @@ impl std::error::Error for Error {}
 impl From<wengert_tape::Error> for Error {
     fn from(e: wengert_tape::Error) -> Error {
         // The tape's error names its own line already.
-        Error {
-            kind: ErrorKind::Trace(e),
-            loc: None,
-        }
+        Error::new(ErrorKind::Trace(e))
     }
 }
