@@ -220,3 +220,31 @@ fn a_value_computed_before_the_loop_is_carried_unchanged() {
     assert!((g[0] - x[0].cos() * rest).abs() < 1e-12, "{}", g[0]);
     assert!(g[1..].iter().all(|&gi| (gi - x[0].sin()).abs() < 1e-15));
 }
+
+/// A one-output VJP is `w₀ ∇f` from the gradient stage (compiled from the loop's body),
+/// not the flat VJP program: equal to `w₀` times the tape's gradient, bit for bit.
+#[test]
+fn a_scalar_vjp_uses_the_loop_compiled_gradient() {
+    let n = 500;
+    let x: Vec<f64> = (0..n).map(|i| 0.3 + 0.002 * i as f64).collect();
+    let c = Compiled::trace(&x, |_, v| rosenbrock(v)).unwrap();
+    let mut out = vec![0.0; n];
+    c.vjp(&x, &[-2.5], &mut out).unwrap();
+    let tape = Tape::<f64>::new();
+    let v: Vec<_> = x.iter().map(|&a| tape.var(a)).collect();
+    let gt = tape.backward(rosenbrock(&v));
+    for (i, &oi) in out.iter().enumerate() {
+        assert_eq!(oi, -2.5 * gt[v[i]], "x{i}");
+    }
+    // Wrong lengths are still named.
+    let e = c.vjp(&x, &[1.0, 2.0], &mut out).unwrap_err();
+    assert!(matches!(
+        e.kind(),
+        ErrorKind::Length {
+            what: "w",
+            got: 2,
+            expected: 1,
+            ..
+        }
+    ));
+}
