@@ -214,20 +214,13 @@ fn tracing() {
         vec![x[0], t.tensor([2], vec![1.0; 2])]
     }));
     check(&e, file!(), l, "trace", &["tensor"]);
-    // The recordings the jit reads fail the same way, at the caller's line.
+    // The recordings the jit reads keep tensor ops (it compiles them); a tensor output
+    // fails as above, at the caller's line.
     use wengert::tape::trace::{record, record_many};
-    let l = line!() + 1;
-    let e = record(&[1.0], |t, x| {
+    let r = record(&[1.0], |t, x| {
         t.tensor([2], vec![1.0, 2.0]).sum_all() * x[0]
-    })
-    .err();
-    check(
-        &e.expect("a tensor op").to_string(),
-        file!(),
-        l,
-        "trace",
-        &["tensor"],
-    );
+    });
+    assert_eq!(r.expect("tensor ops are recorded").tensors.len(), 5);
     let l = line!() + 1;
     let e = record_many(&[1.0], |t, x| vec![x[0], t.tensor([2], vec![1.0; 2])]).err();
     check(

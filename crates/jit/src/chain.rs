@@ -86,6 +86,11 @@ struct Parts<T> {
 /// The loops of `t`, if `t` is prologues and loops, then outputs of the last loop's carries.
 pub(crate) fn find<T: Real>(t: &Traced<T>) -> Option<Chain<T>> {
     let p = &t.program;
+    // Tensor memory is not addressed by loop counters: no loop of a tensor program is
+    // compiled from its body.
+    if p.tensors.is_some() {
+        return None;
+    }
     let insts = &p.insts;
     let block = insts
         .iter()

@@ -76,6 +76,10 @@ pub(crate) fn partials<T: Real>(
     let un = |q: &mut Program<T>, op, a| q.push(Inst::Un(op, a));
     let p: Partials = match inst {
         Inst::Input(_) | Inst::Const(_) | Inst::Output(..) | Inst::Guard { .. } => [None, None],
+        // The reverse sweep differentiates these itself; forward mode refuses them.
+        Inst::TWrite { .. } | Inst::TRead { .. } | Inst::TRun(_) => {
+            return Err(crate::tensor::no_forward_mode(transform))
+        }
         Inst::Un(op, x) => {
             let d = match op {
                 UnOp::Neg => Some(D::NegOne),

@@ -223,6 +223,16 @@ where
     let mut point = init.to_vec();
     point.extend(reads.iter().map(|r| x[at(r, 0) as usize]));
     let b = trace_many(&point, |t, v| body(t, &v[..c], &v[c..]))?;
+    if b.program.tensors.is_some() {
+        // Every iteration would share the body's tensor memory, and a reverse step would
+        // see the last iteration's values.
+        return Err(Error::here(ErrorKind::Unsupported {
+            op: "fori_loop",
+            reason: "the body records tensor ops; a loop body is scalar (a plain Rust loop \
+                     traces its tensor ops once per iteration)"
+                .into(),
+        }));
+    }
     if b.program.outputs() != c {
         return Err(Error::here(ErrorKind::Length {
             op: "fori_loop",

@@ -20,17 +20,15 @@
 //! ```
 use crate::deriv::{apply, partials, Consts};
 use crate::error::Error;
-use crate::ir::{BinOp, Inst, Program, Val};
+use crate::ir::{BinOp, Inst, Program, TStep, Val};
 use crate::trace::Traced;
 use wengert_tape::Real;
 
 /// A copy of the forward program with room for `extra` more outputs.
 fn forward<T: Real>(t: &Traced<T>, extra: usize) -> Program<T> {
     let p = &t.program;
-    let mut q = Program::new((p.outputs() + extra) as u32);
+    let mut q = Program::derived(p, (p.outputs() + extra) as u32);
     q.insts = p.insts.clone();
-    q.funcs = p.funcs.clone();
-    q.guard_sites = p.guard_sites.clone();
     q.set_inputs(p.inputs() as u32);
     q
 }
@@ -47,7 +45,13 @@ fn sweep<T: Real>(
     let c = Consts::push(q);
     let mut adj: Vec<Option<Val>> = vec![None; p.len()];
     let mut inputs: Vec<Option<Val>> = vec![None; p.inputs()];
+    let mut tensors = p.tensors.as_ref().map(|ts| TensorSweep::new(q, ts));
     for i in (0..p.len()).rev() {
+        if let Some(ts) = &mut tensors {
+            if ts.visit(q, p.insts[i], &mut adj, Val(i as u32), transform)? {
+                continue;
+            }
+        }
         match p.insts[i] {
             Inst::Output(k, v) => {
                 if let Some(s) = seeds[k as usize] {
@@ -77,6 +81,73 @@ fn sweep<T: Real>(
         }
     }
     Ok(inputs.into_iter().map(|g| g.unwrap_or(c.zero)).collect())
+}
+
+/// The reverse sweep's part for tensor instructions (see [`crate::tensor`]).
+struct TensorSweep {
+    /// The values' length (an element's adjoint is this much further).
+    len: u32,
+    /// Runs emitted so far (the epoch of a read).
+    runs: u32,
+}
+
+impl TensorSweep {
+    /// Starts a sweep: the adjoints of the tensor memory are zeroed (an earlier sweep of the
+    /// same program may have left some).
+    fn new<T: Real>(q: &mut Program<T>, ts: &crate::ir::Tensors<T>) -> TensorSweep {
+        let runs = q
+            .insts
+            .iter()
+            .filter(|i| matches!(i, Inst::TRun(_)))
+            .count() as u32;
+        q.push(Inst::TRun(TStep::ZeroAdjoints));
+        TensorSweep {
+            len: ts.len() as u32,
+            runs: runs + 1,
+        }
+    }
+
+    /// The reverse of tensor instruction `inst` (whose value is `y`), if it is one: a read's
+    /// adjoint seeds its element's, a forward step runs backward, a write's adjoint is read.
+    fn visit<T: Real>(
+        &mut self,
+        q: &mut Program<T>,
+        inst: Inst<T>,
+        adj: &mut [Option<Val>],
+        y: Val,
+        transform: &'static str,
+    ) -> Result<bool, Error> {
+        match inst {
+            Inst::TRead { slot, .. } if slot < self.len => {
+                if let Some(g) = adj[y.index()] {
+                    q.push(Inst::TWrite {
+                        slot: slot + self.len,
+                        v: g,
+                        add: true,
+                    });
+                }
+            }
+            Inst::TRun(TStep::Forward(k)) => {
+                q.push(Inst::TRun(TStep::Backward(k)));
+                self.runs += 1;
+            }
+            Inst::TWrite {
+                slot,
+                v,
+                add: false,
+            } if slot < self.len => {
+                let g = q.push(Inst::TRead {
+                    slot: slot + self.len,
+                    epoch: self.runs,
+                });
+                accumulate(q, adj, v, g);
+            }
+            // An adjoint's read, seed or sweep: a gradient program differentiated again.
+            i if i.is_tensor() => return Err(crate::tensor::no_forward_mode(transform)),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
 }
 
 fn accumulate<T: Real>(q: &mut Program<T>, adj: &mut [Option<Val>], v: Val, g: Val) {

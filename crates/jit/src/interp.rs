@@ -6,6 +6,7 @@
 //! compute them, so that the interpreter's values equal the tape's bit for bit.
 use crate::ir::{BinOp, Cmp, Func, Inst, Program, UnOp, Val};
 use crate::kernel::{GuardFailed, Kernel};
+use crate::tensor::{Pieces, Plan};
 use wengert_tape::Real;
 
 /// `op(x)`, as wengert-ops computes it.
@@ -113,6 +114,10 @@ enum Op<T> {
     MulSub(u32, u32, u32),
     /// Placeholder for the second half of a fused pair (never run).
     Fused,
+    /// A `TWrite`: its operand into its own slot (the tensor plan takes it from there).
+    Copy(u32),
+    /// A `TRead` (its slot is filled by the tensor plan) or a `TRun` (between pieces).
+    Keep,
 }
 
 fn flat<T: Real>(p: &Program<T>) -> Vec<Op<T>> {
@@ -139,6 +144,8 @@ fn flat<T: Real>(p: &Program<T>) -> Vec<Op<T>> {
             Inst::Call1(f, a) => Op::Call1(f, a.0),
             Inst::Call2(f, a, b) => Op::Call2(f, a.0, b.0),
             Inst::Output(k, a) => Op::Output(k, a.0),
+            Inst::TWrite { v, .. } => Op::Copy(v.0),
+            Inst::TRead { .. } | Inst::TRun(_) => Op::Keep,
             Inst::Guard {
                 cmp,
                 a,
@@ -234,13 +241,20 @@ fn bin_op<T>(op: BinOp, a: u32, b: u32) -> Op<T> {
 pub struct Interp<T> {
     program: Program<T>,
     ops: Vec<Op<T>>,
+    /// With tensor ops: the plan, and each piece's instructions.
+    plan: Option<(Plan, Vec<(usize, usize)>)>,
 }
 
 impl<T: Real> Interp<T> {
     /// An interpreter of `program`.
     pub fn new(program: Program<T>) -> Interp<T> {
         let ops = flat(&program);
-        Interp { program, ops }
+        let plan = program.tensors.is_some().then(|| {
+            let plan = Plan::new(&program);
+            let bounds = plan.bounds(program.len());
+            (plan, bounds)
+        });
+        Interp { program, ops, plan }
     }
 
     /// The program it runs.
@@ -255,10 +269,34 @@ impl<T: Real> Kernel<T> for Interp<T> {
     }
 
     fn run(&self, x: &[T], out: &mut [T], s: &mut [T]) -> Result<(), GuardFailed> {
+        match (&self.plan, &self.program.tensors) {
+            (Some((plan, _)), Some(ts)) => plan.run(ts, self, x, out, s),
+            _ => self.range(0, self.ops.len(), x, out, s),
+        }
+    }
+}
+
+impl<T: Real> Pieces<T> for Interp<T> {
+    fn piece(&self, k: usize, x: &[T], out: &mut [T], s: &mut [T]) -> Result<(), GuardFailed> {
+        let (start, end) = self.plan.as_ref().expect("pieces of a tensor program").1[k];
+        self.range(start, end, x, out, s)
+    }
+}
+
+impl<T: Real> Interp<T> {
+    /// Runs instructions `start..end`.
+    fn range(
+        &self,
+        start: usize,
+        end: usize,
+        x: &[T],
+        out: &mut [T],
+        s: &mut [T],
+    ) -> Result<(), GuardFailed> {
         let funcs = &self.program.funcs;
         let s = &mut s[..self.ops.len()];
-        let mut i = 0;
-        while i < self.ops.len() {
+        let mut i = start;
+        while i < end {
             let v = match self.ops[i] {
                 Op::Input(k) => x[k as usize],
                 Op::Const(c) => c,
@@ -325,6 +363,11 @@ impl<T: Real> Kernel<T> for Interp<T> {
                     continue;
                 }
                 Op::Fused => unreachable!("the second half of a fused pair is skipped"),
+                Op::Copy(a) => s[a as usize],
+                Op::Keep => {
+                    i += 1;
+                    continue;
+                }
                 Op::Guard(cmp, a, b, expect, id) => {
                     if cmp.eval(s[a as usize], s[b as usize]) != expect {
                         return Err(GuardFailed { id });

@@ -96,6 +96,9 @@ pub enum BinOp {
 /// it over unchanged).
 pub use wengert_tape::trace::Cmp;
 
+pub use crate::tensor::{TStep, Tensors};
+use std::sync::Arc;
+
 /// A function without a primitive meaning (a user's [`Unary`](wengert_tape::op::Unary) or
 /// [`Binary`](wengert_tape::op::Binary) op), called by address. `extern "C"` so that native
 /// code may call it; calling it from Rust is safe.
@@ -151,6 +154,28 @@ pub enum Inst<T> {
         /// Index into [`Program::guard_sites`].
         id: u32,
     },
+    /// Writes `v` into element `slot` of the tensor memory ([`Tensors`]), or adds it there
+    /// (`add`: an adjoint's seed). An effect, seen by the tensor ops of the next
+    /// [`Inst::TRun`].
+    TWrite {
+        /// The element.
+        slot: u32,
+        /// The value.
+        v: Val,
+        /// Whether `v` is added to the element (else it replaces it).
+        add: bool,
+    },
+    /// Element `slot` of the tensor memory, as the last [`Inst::TRun`] before it left it.
+    /// `epoch` numbers the runs before it, so that two reads merge only when no run can
+    /// have changed the element between them.
+    TRead {
+        /// The element.
+        slot: u32,
+        /// The number of runs before it (a label: equal for reads between the same runs).
+        epoch: u32,
+    },
+    /// Runs tensor ops (an effect).
+    TRun(TStep),
 }
 
 impl<T> Inst<T> {
@@ -164,8 +189,10 @@ impl<T> Inst<T> {
     pub fn operands(&self) -> Operands {
         let mut o = Operands::default();
         match *self {
-            Inst::Input(_) | Inst::Const(_) => {}
-            Inst::Un(_, a) | Inst::Call1(_, a) | Inst::Output(_, a) => o.push(a),
+            Inst::Input(_) | Inst::Const(_) | Inst::TRead { .. } | Inst::TRun(_) => {}
+            Inst::Un(_, a) | Inst::Call1(_, a) | Inst::Output(_, a) | Inst::TWrite { v: a, .. } => {
+                o.push(a)
+            }
             Inst::Bin(_, a, b) | Inst::Call2(_, a, b) | Inst::Guard { a, b, .. } => {
                 o.push(a);
                 o.push(b);
@@ -175,15 +202,33 @@ impl<T> Inst<T> {
         o
     }
 
-    /// Whether the instruction is an effect ([`Inst::Output`], [`Inst::Guard`]): kept by dead
-    /// code elimination, never merged by common-subexpression elimination.
+    /// Whether the instruction is an effect ([`Inst::Output`], [`Inst::Guard`],
+    /// [`Inst::TWrite`], [`Inst::TRun`]): kept by dead code elimination, never merged by
+    /// common-subexpression elimination.
     ///
     /// ```
     /// use wengert_jit::ir::{Inst, Val};
     /// assert!(Inst::<f64>::Output(0, Val(0)).is_effect());
     /// ```
     pub fn is_effect(&self) -> bool {
-        matches!(self, Inst::Output(..) | Inst::Guard { .. })
+        matches!(
+            self,
+            Inst::Output(..) | Inst::Guard { .. } | Inst::TWrite { .. } | Inst::TRun(_)
+        )
+    }
+
+    /// Whether the instruction touches the tensor memory ([`Inst::TWrite`], [`Inst::TRead`],
+    /// [`Inst::TRun`]).
+    ///
+    /// ```
+    /// use wengert_jit::ir::Inst;
+    /// assert!(Inst::<f64>::TRead { slot: 0, epoch: 1 }.is_tensor());
+    /// ```
+    pub fn is_tensor(&self) -> bool {
+        matches!(
+            self,
+            Inst::TWrite { .. } | Inst::TRead { .. } | Inst::TRun(_)
+        )
     }
 }
 
@@ -227,6 +272,8 @@ pub struct Program<T> {
     pub funcs: Vec<Func<T>>,
     /// The guards' sources, indexed by [`Inst::Guard`]'s `id`.
     pub guard_sites: Vec<GuardSite>,
+    /// The tensor ops [`Inst::TRun`] runs, shared by the programs made from one trace.
+    pub tensors: Option<Arc<Tensors<T>>>,
     inputs: u32,
     outputs: u32,
 }
@@ -243,6 +290,7 @@ impl<T> Program<T> {
             insts: Vec::new(),
             funcs: Vec::new(),
             guard_sites: Vec::new(),
+            tensors: None,
             inputs: 0,
             outputs,
         }
@@ -377,6 +425,26 @@ impl<T> Program<T> {
         match written.iter().position(|w| !w) {
             Some(k) => Err(format!("output {k} is never written")),
             None => Ok(()),
+        }
+    }
+}
+
+impl<T: Clone> Program<T> {
+    /// An empty program with `outputs` outputs and `p`'s functions, guards and tensor ops:
+    /// the start of a program derived from `p`.
+    ///
+    /// ```
+    /// let p = wengert_jit::ir::Program::<f64>::new(1);
+    /// assert_eq!(wengert_jit::ir::Program::derived(&p, 2).outputs(), 2);
+    /// ```
+    pub fn derived(p: &Program<T>, outputs: u32) -> Program<T> {
+        Program {
+            insts: Vec::new(),
+            funcs: p.funcs.clone(),
+            guard_sites: p.guard_sites.clone(),
+            tensors: p.tensors.clone(),
+            inputs: 0,
+            outputs,
         }
     }
 }

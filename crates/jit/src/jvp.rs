@@ -21,9 +21,14 @@ use wengert_tape::Real;
 ///
 /// # Errors
 /// [`ErrorKind::NotDifferentiable`](crate::ErrorKind::NotDifferentiable) for a call without a
-/// derivative (a user op's derivative, met when differentiating a gradient).
+/// derivative (a user op's derivative, met when differentiating a gradient);
+/// [`ErrorKind::Unsupported`](crate::ErrorKind::Unsupported) for a program with tensor ops
+/// (the tape's `Op` has a VJP and no JVP).
 pub fn jvp<T: Real>(t: &Traced<T>) -> Result<Traced<T>, Error> {
     let p = &t.program;
+    if p.tensors.is_some() {
+        return Err(crate::tensor::no_forward_mode("jvp"));
+    }
     let (n, m) = (p.inputs(), p.outputs());
     let mut q = Program::new((2 * m) as u32);
     q.funcs = p.funcs.clone();

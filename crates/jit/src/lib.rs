@@ -37,6 +37,7 @@ pub mod kernel;
 pub mod native;
 pub mod opt;
 pub mod roll;
+pub mod tensor;
 pub mod trace;
 
 pub use compiled::{Compiled, GradFn};

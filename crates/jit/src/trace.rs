@@ -6,6 +6,7 @@
 //! and `clamp` as selects). Ops without one become calls of their `extern "C"` trampolines.
 use crate::error::{Error, ErrorKind};
 use crate::ir::{BinOp, Cmp, Func, GuardSite, Inst, Program, UnOp, Val};
+use crate::tensor::Build;
 use rustc_hash::FxHashMap as HashMap;
 use wengert_tape::trace::{self as tt, Node, Prim, Src};
 use wengert_tape::{Real, Tape, Var};
@@ -53,7 +54,7 @@ impl<T> Traced<T> {
 /// Traces `f` at `x` into a forward program with one output.
 ///
 /// # Errors
-/// [`ErrorKind::Trace`] for what the tape cannot trace (tensor ops), [`ErrorKind::Unsupported`]
+/// [`ErrorKind::Trace`] for what the tape cannot trace (a tensor output), [`ErrorKind::Unsupported`]
 /// for a parameterised map without a primitive.
 ///
 /// ```
@@ -67,7 +68,7 @@ pub fn trace<T: Real, F>(x: &[T], f: F) -> Result<Traced<T>, Error>
 where
     F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Var<'t, T>,
 {
-    from_recording(&tt::record(x, f)?)
+    from_recording(tt::record(x, f)?)
 }
 
 /// [`trace`] for several outputs.
@@ -84,7 +85,7 @@ pub fn trace_many<T: Real, F>(x: &[T], f: F) -> Result<Traced<T>, Error>
 where
     F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Vec<Var<'t, T>>,
 {
-    from_recording(&tt::record_many(x, f)?)
+    from_recording(tt::record_many(x, f)?)
 }
 
 /// The identity, called for a detached value (whose derivative is zero).
@@ -92,13 +93,15 @@ extern "C" fn detached<T>(x: T) -> T {
     x
 }
 
-struct Builder<T: 'static> {
+struct Builder<T: Real> {
     p: Program<T>,
     derivs: Vec<FuncDeriv>,
     /// Node `i` of the trace is `map[i]`.
     map: Vec<Val>,
     /// Functions already in the program, by the address of their table.
     known: HashMap<usize, u32>,
+    /// The tensor nodes, if the function has any.
+    tensors: Option<Build<T>>,
 }
 
 /// Converts a tape trace into a program.
@@ -107,7 +110,7 @@ struct Builder<T: 'static> {
 /// As [`trace`].
 pub fn from_trace<T: Real>(t: &tt::Trace<T>) -> Result<Traced<T>, Error> {
     let parts = (&t.guards[..], t.inputs, &t.outputs[..]);
-    convert(t.nodes.iter().copied(), parts)
+    convert(t.nodes.iter().copied(), parts, Vec::new())
 }
 
 /// Converts a tape recording into a program, each node converted as it is read.
@@ -117,11 +120,16 @@ pub fn from_trace<T: Real>(t: &tt::Trace<T>) -> Result<Traced<T>, Error> {
 ///
 /// ```
 /// let r = wengert_tape::trace::record(&[2.0], |_, x| x[0] * x[0]).unwrap();
-/// let t = wengert_jit::trace::from_recording(&r).unwrap();
+/// let t = wengert_jit::trace::from_recording(r).unwrap();
 /// assert_eq!(t.program.len(), 3); // input, product, output
 /// ```
-pub fn from_recording<T: Real>(r: &tt::Recording<T>) -> Result<Traced<T>, Error> {
-    convert(r.nodes(), (&r.guards[..], r.inputs, &r.outputs[..]))
+pub fn from_recording<T: Real>(mut r: tt::Recording<T>) -> Result<Traced<T>, Error> {
+    let tensors = std::mem::take(&mut r.tensors);
+    convert(
+        r.nodes(),
+        (&r.guards[..], r.inputs, &r.outputs[..]),
+        tensors,
+    )
 }
 
 /// A trace's guards, number of inputs and outputs.
@@ -130,12 +138,14 @@ type Parts<'a, T> = (&'a [tt::Guard<T>], usize, &'a [Src<T>]);
 fn convert<T: Real>(
     nodes: impl ExactSizeIterator<Item = Node<T>>,
     (guards, inputs, outputs): Parts<'_, T>,
+    tensors: Vec<tt::TensorNode<T>>,
 ) -> Result<Traced<T>, Error> {
     let mut b = Builder {
         p: Program::new(outputs.len() as u32),
         derivs: Vec::new(),
         map: Vec::with_capacity(nodes.len()),
         known: HashMap::default(),
+        tensors: (!tensors.is_empty()).then(|| Build::new(tensors)),
     };
     // At least one instruction per node, output and guard: grown once, not by doubling.
     b.p.insts
@@ -144,6 +154,9 @@ fn convert<T: Real>(
     for (i, node) in nodes.enumerate() {
         while let Some(g) = guards.next_if(|g| g.at as usize <= i) {
             b.guard(g);
+        }
+        if let Some(t) = &mut b.tensors {
+            t.before(i, &mut b.p, &b.map);
         }
         let v = b.node(node)?;
         b.map.push(v);
@@ -154,6 +167,9 @@ fn convert<T: Real>(
         b.p.push(Inst::Output(k as u32, v));
     }
     b.p.set_inputs(inputs as u32);
+    if let Some(t) = b.tensors.take() {
+        t.finish(&mut b.p);
+    }
     Ok(Traced {
         program: b.p,
         derivs: b.derivs,
@@ -326,6 +342,10 @@ impl<T: Real> Builder<T> {
                     }
                 }
             }
+            Node::Element { tensor, elem } => match &mut self.tensors {
+                Some(t) => t.element(tensor, elem, &mut self.p, &self.map),
+                None => unreachable!("an element of a tensor implies tensor nodes"),
+            },
             Node::Select { cmp: c, a, b, t, f } => {
                 let (a, b, t, f) = (self.src(a), self.src(b), self.src(t), self.src(f));
                 self.select(c, a, b, t, f)

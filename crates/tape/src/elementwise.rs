@@ -22,6 +22,13 @@ fn map_vjp<T: Real>(x: &[T], y: &[T], g: &[T], gi: &mut [T], df: impl Fn(T, T) -
 
 pub(crate) struct MapOp<U>(PhantomData<fn() -> U>);
 
+// By hand: a derive would ask `U: Clone` of the marker type.
+impl<U> Clone for MapOp<U> {
+    fn clone(&self) -> Self {
+        MapOp(PhantomData)
+    }
+}
+
 impl<U> MapOp<U> {
     pub fn new() -> Self {
         MapOp(PhantomData)
@@ -47,6 +54,7 @@ impl<T: Real, U: Unary<T>> Op<T> for MapOp<U> {
     }
 }
 
+#[derive(Clone)]
 pub(crate) struct MapParamOp<T> {
     pub name: &'static str,
     pub p: T,
@@ -55,6 +63,10 @@ pub(crate) struct MapParamOp<T> {
 }
 
 impl<T: Real> Op<T> for MapParamOp<T> {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         self.name
     }
@@ -76,6 +88,12 @@ impl<T: Real> Op<T> for MapParamOp<T> {
 }
 
 pub(crate) struct ZipOp<B>(PhantomData<fn() -> B>);
+
+impl<B> Clone for ZipOp<B> {
+    fn clone(&self) -> Self {
+        ZipOp(PhantomData)
+    }
+}
 
 impl<B> ZipOp<B> {
     pub fn new() -> Self {
@@ -220,9 +238,14 @@ fn out_shape(a: &Shape, b: &Shape) -> Shape {
 }
 
 /// `stop_gradient` for tensors: the identity forward, no VJP (its node needs no gradient).
+#[derive(Clone)]
 pub(crate) struct DetachOp;
 
 impl<T: Real> Op<T> for DetachOp {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         "detach"
     }

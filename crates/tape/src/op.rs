@@ -74,6 +74,33 @@ pub trait Op<T: Real>: Send + 'static {
         grad_out: &[T],
         grad_in: &mut [T],
     );
+
+    /// A fresh copy of the op, for a compiled function (`wengert-jit`) that runs the op
+    /// again at new inputs: concurrent calls each run their own copy, so that what `forward`
+    /// keeps for `vjp` (an argmax, a saved softmax) stays with its call. `None`, the
+    /// default, is always correct: calls of a compiled function using the op then take
+    /// turns with the one recorded copy. An op that is `Clone` returns
+    /// `Some(Box::new(self.clone()))`.
+    ///
+    /// ```
+    /// use wengert_tape::{Op, TensorRef, Real};
+    /// #[derive(Clone)]
+    /// struct Twice;
+    /// impl<T: Real> Op<T> for Twice {
+    ///     fn name(&self) -> &'static str { "twice" }
+    ///     fn forward(&mut self, x: &[TensorRef<'_, T>], out: &mut [T]) {
+    ///         for (o, &v) in out.iter_mut().zip(x[0].data) { *o = v + v; }
+    ///     }
+    ///     fn vjp(&self, _: usize, _: &[TensorRef<'_, T>], _: TensorRef<'_, T>, g: &[T], gi: &mut [T]) {
+    ///         for (a, &b) in gi.iter_mut().zip(g) { *a += b + b; }
+    ///     }
+    ///     fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> { Some(Box::new(self.clone())) }
+    /// }
+    /// assert!(Op::<f64>::boxed_clone(&Twice).is_some());
+    /// ```
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        None
+    }
 }
 
 /// A scalar function `y = f(x)` with its derivative, used by [`Var::map`](crate::Var::map)

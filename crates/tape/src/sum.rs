@@ -3,9 +3,14 @@ use crate::shape::Shape;
 use crate::{Real, Var};
 
 /// `y = Σ xᵢ`; `∂y/∂xᵢ = 1`.
+#[derive(Clone)]
 struct SumAll;
 
 impl<T: Real> Op<T> for SumAll {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         "sum"
     }

@@ -130,8 +130,31 @@ fn tensor_ops_are_refused_with_the_callers_line() {
     ));
     let msg = err.to_string();
     assert!(
-        msg.contains("only scalar functions") && msg.contains(file!()),
+        msg.contains("a Trace holds scalar nodes only") && msg.contains(file!()),
         "{msg}"
+    );
+}
+
+#[test]
+fn a_recording_keeps_tensor_nodes() {
+    use wengert_tape::trace::{Node, TensorKind};
+    // y = sum(c · x₀) for a constant c: a leaf (its value), the promoted x₀, the product
+    // (an op of it), the sum, and the element read of the sum.
+    let r = trace::record(&[2.0], |tape, v| {
+        let c = tape.constant_tensor([2], vec![1.0, 3.0]);
+        (c * v[0]).sum_all()
+    })
+    .unwrap();
+    let kinds: Vec<&TensorKind<f64>> = r.tensors.iter().map(|n| &n.kind).collect();
+    assert!(matches!(kinds[0], TensorKind::Const(v) if v == &[1.0, 3.0]));
+    assert!(matches!(kinds[1], TensorKind::FromScalar(0)));
+    assert!(matches!(kinds[2], TensorKind::Op(op) if op.name() == "mul"));
+    assert!(matches!(kinds[3], TensorKind::Op(op) if op.name() == "sum"));
+    assert_eq!(r.tensors[2].inputs.as_slice(), &[0, 1]);
+    let last = r.nodes().last().unwrap();
+    assert!(
+        matches!(last, Node::Element { tensor: 3, elem: 0 }),
+        "{last:?}"
     );
 }
 

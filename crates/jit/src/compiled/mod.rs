@@ -65,8 +65,10 @@ impl<T: Real> Compiled<T> {
     /// Traces the scalar function `f` at `x` (the point only decides the branches taken).
     ///
     /// # Errors
-    /// What cannot be traced or compiled: tensor ops, parameterised maps without a
-    /// primitive ([`ErrorKind::Trace`], [`ErrorKind::Unsupported`]).
+    /// What cannot be traced or compiled: an output that is a tensor of more than one
+    /// element, parameterised maps without a primitive ([`ErrorKind::Trace`],
+    /// [`ErrorKind::Unsupported`]). Tensor ops compile (see [`crate::tensor`]): value,
+    /// gradient, VJP and Jacobian; forward mode (`hvp`, `hessian`) reports them.
     #[track_caller]
     pub fn trace<F>(x: &[T], f: F) -> Result<Compiled<T>, Error>
     where

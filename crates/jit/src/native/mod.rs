@@ -58,7 +58,7 @@ pub(crate) struct Ctx {
 /// assert_eq!(out, [9.0]);
 /// ```
 pub fn compile(r: &Rolled<f64>) -> Option<Box<dyn Kernel<f64>>> {
-    if r.program.len() > MAX_INSTS {
+    if r.program.len() > MAX_INSTS || r.program.tensors.is_some() {
         return None;
     }
     compile_or_err(r)

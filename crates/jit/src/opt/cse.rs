@@ -21,6 +21,7 @@ pub(crate) enum Key {
     Select(Cmp, Val, Val, Val, Val),
     Call1(u32, Val),
     Call2(u32, Val, Val),
+    TRead(u32, u32),
 }
 
 /// The hash-consing key; `None` for effects.
@@ -37,7 +38,8 @@ pub(crate) fn key<T: Real>(inst: &Inst<T>) -> Option<Key> {
         Inst::Select { cmp, a, b, t, f } => Key::Select(cmp, a, b, t, f),
         Inst::Call1(k, a) => Key::Call1(k, a),
         Inst::Call2(k, a, b) => Key::Call2(k, a, b),
-        Inst::Output(..) | Inst::Guard { .. } => return None,
+        Inst::TRead { slot, epoch } => Key::TRead(slot, epoch),
+        Inst::Output(..) | Inst::Guard { .. } | Inst::TWrite { .. } | Inst::TRun(_) => return None,
     })
 }
 

@@ -85,6 +85,8 @@ pub fn remap<T: Copy>(inst: &Inst<T>, mut f: impl FnMut(Val) -> Val) -> Inst<T> 
         Inst::Call1(k, a) => Inst::Call1(k, f(a)),
         Inst::Call2(k, a, b) => Inst::Call2(k, f(a), f(b)),
         Inst::Output(k, a) => Inst::Output(k, f(a)),
+        Inst::TWrite { slot, v, add } => Inst::TWrite { slot, v: f(v), add },
+        i @ (Inst::TRead { .. } | Inst::TRun(_)) => i,
         Inst::Guard {
             cmp,
             a,
@@ -107,6 +109,7 @@ pub(crate) fn like<T: Clone>(p: &Program<T>) -> Program<T> {
     q.insts.reserve(p.len());
     q.funcs = p.funcs.clone();
     q.guard_sites = p.guard_sites.clone();
+    q.tensors = p.tensors.clone();
     q.set_inputs(p.inputs() as u32);
     q
 }

@@ -22,6 +22,8 @@ pub(crate) fn indices<T>(inst: &Inst<T>) -> Indices {
         }
         Inst::Select { a, b, t, f, .. } => ([a.0, b.0, t.0, f.0, 0], 4),
         Inst::Output(k, a) => ([a.0, k, 0, 0, 0], 2),
+        Inst::TWrite { v, .. } => ([v.0, 0, 0, 0, 0], 1),
+        Inst::TRead { .. } | Inst::TRun(_) => ([0; 5], 0),
     }
 }
 
@@ -43,6 +45,8 @@ pub(crate) fn with_indices<T: Copy>(inst: &Inst<T>, ix: &[u32; 5]) -> Inst<T> {
         Inst::Call1(f, _) => Inst::Call1(f, v(0)),
         Inst::Call2(f, _, _) => Inst::Call2(f, v(0), v(1)),
         Inst::Output(_, _) => Inst::Output(ix[1], v(0)),
+        Inst::TWrite { slot, add, .. } => Inst::TWrite { slot, v: v(0), add },
+        i @ (Inst::TRead { .. } | Inst::TRun(_)) => i,
         Inst::Guard {
             cmp, expect, id, ..
         } => Inst::Guard {
@@ -93,7 +97,8 @@ pub(crate) fn moves_by<T: PartialEq>(a: &Inst<T>, b: &Inst<T>, s: &[i32; 5]) -> 
 
 #[inline]
 /// Whether `a` and `b` are equal but for their indices. Constants compare with `==`, so a
-/// NaN constant never repeats (a loop over it is simply not found).
+/// NaN constant never repeats (a loop over it is simply not found). Tensor instructions
+/// never repeat: the tensor memory is not addressed by loop counters, so none is rolled.
 pub(crate) fn same_shape<T: PartialEq>(a: &Inst<T>, b: &Inst<T>) -> bool {
     match (a, b) {
         (Inst::Input(_), Inst::Input(_)) | (Inst::Output(..), Inst::Output(..)) => true,
@@ -136,6 +141,9 @@ pub(crate) fn shape_hash<T>(inst: &Inst<T>) -> u64 {
         Inst::Guard {
             cmp, expect, id, ..
         } => (8u8, cmp, expect, id).hash(&mut h),
+        Inst::TWrite { slot, add, .. } => (9u8, slot, add).hash(&mut h),
+        Inst::TRead { slot, epoch } => (10u8, slot, epoch).hash(&mut h),
+        Inst::TRun(s) => (11u8, s).hash(&mut h),
     }
     h.finish()
 }

@@ -52,12 +52,17 @@ impl Plan {
 }
 
 /// The product op; `name` tells which public function recorded it.
+#[derive(Clone)]
 struct MatMul {
     name: &'static str,
     plan: Plan,
 }
 
 impl<T: Real> Op<T> for MatMul {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         self.name
     }

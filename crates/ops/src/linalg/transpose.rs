@@ -9,6 +9,7 @@ use smallvec::SmallVec;
 use wengert_tape::{Error, Op, Real, Shape, TensorRef, Var};
 
 /// Swaps axes `a` and `b`.
+#[derive(Clone)]
 struct Transpose {
     name: &'static str,
     a: usize,
@@ -27,6 +28,10 @@ impl Transpose {
 }
 
 impl<T: Real> Op<T> for Transpose {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         self.name
     }

@@ -43,6 +43,7 @@ fn select<T: Real>(x: &[T], l: Lanes, min: bool, out: &mut [T], idx: &mut [usize
 /// Forward: `yᵢ = x₍ₖ*,ᵢ₎` with `k*ᵢ = argmaxₖ x₍ₖ,ᵢ₎` (first on ties), saved in `idx`.
 /// VJP: `∂yᵢ/∂x₍ₖ,ᵢ₎ = [k = k*ᵢ]`, so `x̄₍ₖ*,ᵢ₎ += ȳᵢ` and the other elements get nothing
 /// (a subgradient where there are ties).
+#[derive(Clone)]
 pub(crate) struct ExtremumOp {
     axis: Option<usize>,
     min: bool,
@@ -50,6 +51,10 @@ pub(crate) struct ExtremumOp {
 }
 
 impl<T: Real> Op<T> for ExtremumOp {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         match (self.min, self.axis) {
             (false, None) => "max",

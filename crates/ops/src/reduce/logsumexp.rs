@@ -19,6 +19,7 @@ use wengert_tape::{Error, Op, Real, TensorRef, Var};
 /// The forward keeps those shifted exponentials and their lane sums, so the VJP divides
 /// instead of calling `exp` twice more per element: `exp` was most of a gradient's time
 /// (GradBench's `lse`, docs/gradbench.md), for one more input-sized buffer per op.
+#[derive(Clone)]
 pub(crate) struct ScaledLse<T> {
     pub axis: Option<usize>,
     pub s: T,
@@ -30,6 +31,10 @@ pub(crate) struct ScaledLse<T> {
 }
 
 impl<T: Real> Op<T> for ScaledLse<T> {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         self.name
     }

@@ -12,6 +12,7 @@ use wengert_tape::{Error, Op, Real, TensorRef, Var};
 /// VJP, with `p` the softmax along the lane (`p = y`, or `p = exp(y)` for log-softmax):
 /// softmax: `∂yⱼ/∂xₖ = β pⱼ ([j = k] − pₖ)`, so `x̄ₖ += β pₖ (ȳₖ − Σⱼ ȳⱼ pⱼ)`;
 /// log-softmax: `∂yⱼ/∂xₖ = β ([j = k] − pₖ)`, so `x̄ₖ += β (ȳₖ − pₖ Σⱼ ȳⱼ)`.
+#[derive(Clone)]
 pub(crate) struct SoftmaxOp<T> {
     axis: usize,
     beta: T,
@@ -19,6 +20,10 @@ pub(crate) struct SoftmaxOp<T> {
 }
 
 impl<T: Real> Op<T> for SoftmaxOp<T> {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         if self.log {
             "log_softmax"

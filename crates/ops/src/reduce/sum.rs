@@ -7,6 +7,7 @@ use wengert_tape::{Error, Op, Real, Shape, TensorRef, Var};
 ///
 /// Forward: `yᵢ = s · Σₖ x₍ₖ,ᵢ₎` with `s = 1` (sum) or `s = 1/n` (mean, `n` the axis length).
 /// VJP: `∂yᵢ/∂x₍ₖ,ᵢ₎ = s`, so `x̄₍ₖ,ᵢ₎ += s · ȳᵢ` (the cotangent broadcast back along the axis).
+#[derive(Clone)]
 pub(crate) struct SumOp {
     pub axis: Option<usize>,
     pub mean: bool,
@@ -23,6 +24,10 @@ impl SumOp {
 }
 
 impl<T: Real> Op<T> for SumOp {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         match (self.mean, self.axis) {
             (false, None) => "sum",

@@ -46,11 +46,16 @@ pub fn one_hot<'t, T: Real>(tape: &'t Tape<T>, n: usize, indices: &[usize]) -> V
 
 /// `Y_i = mask_i ? A_i : B_i`; the cotangent goes to `A` where the mask is set, to `B`
 /// elsewhere.
+#[derive(Clone)]
 struct WhereMask {
     mask: Vec<bool>,
 }
 
 impl<T: Real> Op<T> for WhereMask {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         "where_mask"
     }
@@ -173,9 +178,14 @@ pub fn switch<'t, T: Real>(inputs: &[Var<'t, T>], k: usize) -> Var<'t, T> {
 }
 
 /// `Y = Σᵢ Xᵢ`; every input receives the whole cotangent.
+#[derive(Clone)]
 struct AddN;
 
 impl<T: Real> Op<T> for AddN {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         "add_n"
     }

@@ -9,6 +9,7 @@ use crate::Axis;
 use smallvec::SmallVec;
 use wengert_tape::{Error, ErrorKind, Op, Real, Shape, TensorRef, Var};
 
+#[derive(Clone)]
 struct Concat {
     name: &'static str,
     outer: usize,
@@ -36,6 +37,10 @@ impl Concat {
 }
 
 impl<T: Real> Op<T> for Concat {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         self.name
     }

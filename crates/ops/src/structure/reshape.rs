@@ -6,11 +6,16 @@ use std::panic::Location;
 use wengert_tape::{Error, ErrorKind, Op, Real, Shape, TensorRef, Var};
 
 /// `Y = X` with another shape: forward copies, the VJP adds the cotangent back unchanged.
+#[derive(Clone)]
 struct Reshape {
     name: &'static str,
 }
 
 impl<T: Real> Op<T> for Reshape {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         self.name
     }
@@ -72,6 +77,7 @@ pub fn flatten<'t, T: Real>(x: Var<'t, T>) -> Var<'t, T> {
 
 /// `Y[idx] = X[idx with stretched axes set to 0]`. The VJP sums the cotangent over the
 /// stretched axes: every output element that read `X_i` adds its gradient into `X_i`.
+#[derive(Clone)]
 struct BroadcastTo {
     /// The output's lengths.
     dims: SmallVec<[usize; 4]>,
@@ -80,6 +86,10 @@ struct BroadcastTo {
 }
 
 impl<T: Real> Op<T> for BroadcastTo {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         "broadcast_to"
     }

@@ -9,12 +9,17 @@ use super::strided::{check_index, invalid};
 use wengert_tape::{Error, ErrorKind, Op, Real, Shape, TensorRef, Var};
 
 /// `out[pos[j]] += x[j]` into a zero tensor.
+#[derive(Clone)]
 struct Scatter {
     name: &'static str,
     pos: Vec<usize>,
 }
 
 impl<T: Real> Op<T> for Scatter {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         self.name
     }

@@ -11,6 +11,7 @@ use smallvec::SmallVec;
 use wengert_tape::{Error, Op, Real, Shape, TensorRef, Var};
 
 /// Which positions along the axis are taken.
+#[derive(Clone)]
 enum Positions {
     /// `start..start + count`, copied as one block per outer index.
     Range { start: usize, count: usize },
@@ -19,6 +20,7 @@ enum Positions {
 }
 
 /// The input as `(outer, len, inner)` around the axis; the output is `(outer, count, inner)`.
+#[derive(Clone)]
 struct Take {
     name: &'static str,
     outer: usize,
@@ -52,6 +54,10 @@ impl Take {
 }
 
 impl<T: Real> Op<T> for Take {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         self.name
     }
@@ -208,12 +214,17 @@ pub fn index_select<'t, T: Real>(x: Var<'t, T>, axis: Axis, indices: &[usize]) -
 }
 
 /// `Y_i = X[i, idx_i]`; the VJP adds `∂L/∂Y_i` into `∂L/∂X[i, idx_i]` only.
+#[derive(Clone)]
 struct GatherRows {
     k: usize,
     indices: SmallVec<[usize; 8]>,
 }
 
 impl<T: Real> Op<T> for GatherRows {
+    fn boxed_clone(&self) -> Option<Box<dyn Op<T>>> {
+        Some(Box::new(self.clone()))
+    }
+
     fn name(&self) -> &'static str {
         "gather_rows"
     }

@@ -7,7 +7,7 @@ use std::panic::Location;
 pub(super) fn unsupported(what: &str, loc: &'static Location<'static>) -> Error {
     Error::new(ErrorKind::InvalidArgument {
         op: "trace",
-        reason: format!("{what}: only scalar functions can be traced"),
+        reason: what.to_string(),
     })
     .at(loc)
 }
@@ -54,8 +54,7 @@ pub(super) fn node<T: Real>(i: usize, inputs: usize, ins: &Instr<T>) -> Node<T> 
             t: src(s.t),
             f: src(s.f),
         },
-        // Only produced with tensor nodes, which were refused above.
-        Instr::FromTensor => unreachable!("a scalar trace has no tensor elements"),
+        Instr::FromTensor { t, elem } => Node::Element { tensor: t, elem },
         Instr::Arith1 {
             op: Arith::Neg, a, ..
         } => Node::Neg(a),

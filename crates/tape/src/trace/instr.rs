@@ -17,8 +17,11 @@ pub(crate) enum Instr<T: 'static> {
     },
     MapParam(Box<MapParamInstr<T>>),
     Zip(Box<ZipInstr<T>>),
-    /// An element taken from a tensor; a trace refuses tensors, so it carries nothing.
-    FromTensor,
+    /// Element `elem` (row-major) of tensor node `t`.
+    FromTensor {
+        t: u32,
+        elem: u32,
+    },
     /// `x ∘ c` (or `c ∘ x` for the reversed ops) with the tape's own arithmetic.
     Arith1 {
         op: Arith,

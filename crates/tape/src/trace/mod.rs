@@ -30,7 +30,9 @@ mod compare;
 mod export;
 mod fns;
 mod recording;
+mod tensor;
 pub use recording::{record, record_many, Recording};
+pub use tensor::{TensorKind, TensorNode};
 pub(crate) mod instr;
 
 pub(crate) use fns::{binary, unary};
@@ -210,6 +212,13 @@ pub enum Node<T: 'static> {
         /// The op's functions.
         op: &'static BinaryFns<T>,
     },
+    /// Element `elem` (row-major) of tensor node `tensor` ([`Recording::tensors`]).
+    Element {
+        /// The tensor node.
+        tensor: u32,
+        /// The element.
+        elem: u32,
+    },
     /// `if a <cmp> b { t } else { f }`, decided anew on every evaluation.
     Select {
         /// The comparison.
@@ -258,8 +267,9 @@ pub struct Trace<T: 'static> {
 /// Traces the scalar function `f` at `x`: `f` receives the tape and one `Var` per input.
 ///
 /// # Errors
-/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) if the function records a tensor op (only scalar
-/// functions are traced) or returns a tensor.
+/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) if the function records
+/// a tensor op (a [`Trace`] holds scalar nodes; [`record`] keeps tensor nodes too) or
+/// returns a tensor of more than one element.
 ///
 /// ```
 /// let t = wengert_tape::trace::trace(&[1.0], |_, x| x[0] * 2.0).unwrap();
@@ -287,5 +297,20 @@ pub fn trace_many<T: Real, F>(x: &[T], f: F) -> Result<Trace<T>, Error>
 where
     F: for<'t> FnOnce(&'t Tape<T>, &[Var<'t, T>]) -> Vec<Var<'t, T>>,
 {
-    Ok(record_many(x, f)?.into_trace())
+    let loc = Location::caller();
+    let r = record_many(x, f)?;
+    if let Some(n) = r
+        .tensors
+        .iter()
+        .find(|n| matches!(n.kind, TensorKind::Op(_)))
+    {
+        let what = format!(
+            "a tensor op (at {}:{}): a Trace holds scalar nodes only (`record` keeps tensor \
+             nodes)",
+            n.loc.file(),
+            n.loc.line()
+        );
+        return Err(export::unsupported(&what, loc));
+    }
+    Ok(r.into_trace())
 }

@@ -1,7 +1,7 @@
 //! A trace before its nodes are written out, for a reader that visits each node once.
 use super::export::{node, unsupported};
 use super::instr::Instr;
-use super::{Guard, Node, Src, Trace};
+use super::{Guard, Node, Src, TensorNode, Trace};
 use crate::{Error, Real, Tape, Var};
 use std::panic::Location;
 
@@ -20,7 +20,7 @@ use std::panic::Location;
 /// assert!(matches!(r.nodes().nth(1), Some(Node::Arith { .. })));
 /// assert_eq!(r.into_trace().nodes.len(), 2);
 /// ```
-pub struct Recording<T: 'static> {
+pub struct Recording<T: Real> {
     instrs: Vec<Instr<T>>,
     /// The guards, in order of `at`.
     pub guards: Vec<Guard<T>>,
@@ -28,6 +28,9 @@ pub struct Recording<T: 'static> {
     pub inputs: usize,
     /// The outputs.
     pub outputs: Vec<Src<T>>,
+    /// The tensor nodes, in recording order; [`Node::Element`] reads one of their elements.
+    /// Empty for a scalar function.
+    pub tensors: Vec<TensorNode<T>>,
 }
 
 impl<T: Real> Recording<T> {
@@ -82,7 +85,7 @@ impl<T: Real> Recording<T> {
     }
 }
 
-impl<T: 'static> Drop for Recording<T> {
+impl<T: Real> Drop for Recording<T> {
     fn drop(&mut self) {
         spare::give(std::mem::take(&mut self.instrs));
     }
@@ -178,8 +181,19 @@ where
         f(&tape, &xs)
             .into_iter()
             .map(|y| {
+                // A one-element tensor (a `sum_all`, a `dot`) is the scalar it holds.
+                let y = if y.is_tensor() && y.numel() == 1 {
+                    y.elem(0)
+                } else {
+                    y
+                };
                 if y.is_tensor() {
-                    Err(unsupported("an output is a tensor", loc))
+                    let what = format!(
+                        "an output is a tensor of shape {}: a traced function returns \
+                         scalars (a sum, an element)",
+                        y.shape()
+                    );
+                    Err(unsupported(&what, loc))
                 } else if y.id().is_const() {
                     Ok(Src::Const(y.value()))
                 } else {
@@ -190,26 +204,13 @@ where
     };
     let mut s = tape.inner.into_inner();
     spare::give(std::mem::take(&mut s.nodes));
-    // Name an op rather than the leaf it started from.
-    let op = s
-        .tnodes
-        .iter()
-        .find(|n| matches!(n.kind, crate::tape::TKind::Op(_)));
-    if let Some(n) = op.or(s.tnodes.first()) {
-        let what = format!(
-            "a tensor (`{}` at {}:{})",
-            n.name(),
-            n.loc.file(),
-            n.loc.line()
-        );
-        return Err(unsupported(&what, loc));
-    }
-    // Tensor ops first: a tensor output comes from one, which names more.
+    let tensors = super::tensor::export(std::mem::take(&mut s.tnodes), &s.tvals, loc)?;
     let outs = outs.into_iter().collect::<Result<Vec<_>, _>>()?;
     Ok(Recording {
         instrs: s.program.unwrap_or_default(),
         guards: s.guards.unwrap_or_default(),
         inputs: x.len(),
         outputs: outs,
+        tensors,
     })
 }

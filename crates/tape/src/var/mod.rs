@@ -238,7 +238,12 @@ impl<'t, T: Real> Var<'t, T> {
         if !s.tnodes[t as usize].grad {
             return Var::from_parts(self.tape, NodeId::CONST, val);
         }
-        let id = s.push_scalar_node(Instr::FromTensor, "elem", val);
+        // A trace refuses tensors of more than `u32::MAX` elements (`trace::record`).
+        let ins = Instr::FromTensor {
+            t,
+            elem: i.min(u32::MAX as usize) as u32,
+        };
+        let id = s.push_scalar_node(ins, "elem", val);
         s.push_tnode(
             0,
             Shape::scalar(),

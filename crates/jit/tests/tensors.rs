@@ -1,0 +1,165 @@
+//! Tensor ops inside compiled functions (`src/tensor/`): values and gradients equal the
+//! tape's, for the ops of wengert-ops (matmul, reductions, maps, a stateful `max`), across
+//! steps interleaved with scalar code, from many threads, and against finite differences.
+use approx::assert_relative_eq;
+use proptest::prelude::*;
+use rayon::prelude::*;
+use wengert_jit::{Compiled, ErrorKind};
+use wengert_ops::prelude::*;
+use wengert_ops::structure::stack;
+use wengert_tape::{Tape, Var};
+
+const N: usize = 6;
+const H: usize = 4;
+
+/// A fixed weight matrix `[H, N]`.
+fn w1() -> Vec<f64> {
+    (0..H * N)
+        .map(|k| ((k * 7 % 11) as f64 - 5.0) / 7.0)
+        .collect()
+}
+
+/// A two-layer perceptron's energy: `logsumexp(W2 tanh(W1 x))` plus `max(x)` (stateful:
+/// its argmax moves with `x`) plus a scalar term on an element of the hidden layer.
+fn mlp<'t>(t: &'t Tape<f64>, x: &[Var<'t, f64>]) -> Var<'t, f64> {
+    let v = stack(x, Axis(0)).reshape([N, 1]);
+    let w = t.constant_tensor([H, N], w1());
+    let h = w.matmul(v).tanh(); // [H, 1]
+    let w2 = t.constant_tensor([3, H], (0..3 * H).map(|k| k as f64 / 10.0 - 0.5).collect());
+    let z = w2.matmul(h).logsumexp();
+    // A scalar read back from a tensor, used in scalar code and in a second tensor step.
+    let e = h.elem(1).sin() * x[0];
+    let again = (h * e).sum();
+    z + stack(x, Axis(0)).max() + again
+}
+
+fn tape_value_and_grad(x: &[f64]) -> (f64, Vec<f64>) {
+    let t = Tape::new();
+    let xs = t.vars(x);
+    let y = mlp(&t, &xs);
+    let g = t.backward(y);
+    (y.value(), xs.iter().map(|&v| g[v]).collect())
+}
+
+fn point(k: usize) -> Vec<f64> {
+    (0..N)
+        .map(|i| ((i * 3 + k * 5) % 7) as f64 / 3.0 - 1.0)
+        .collect()
+}
+
+#[test]
+fn value_and_gradient_equal_the_tape_at_new_inputs() {
+    let f = Compiled::trace(&point(0), mlp).unwrap();
+    assert!(f.traced().program.tensors.is_some());
+    for k in 0..8 {
+        let x = point(k);
+        let (v, g) = tape_value_and_grad(&x);
+        let mut gc = vec![0.0; N];
+        let vc = f.value_and_grad(&x, &mut gc).unwrap();
+        assert_relative_eq!(vc, v, max_relative = 1e-13);
+        assert_relative_eq!(f.value(&x).unwrap(), v, max_relative = 1e-13);
+        for (a, b) in gc.iter().zip(&g) {
+            assert_relative_eq!(a, b, max_relative = 1e-12, epsilon = 1e-14);
+        }
+    }
+}
+
+#[test]
+fn the_stateful_max_follows_its_argmax() {
+    // max(x)'s gradient is the indicator of the argmax: it must move with the inputs, not
+    // stay where the trace saw it.
+    let f = Compiled::trace(&[3.0, 1.0, 2.0], |_, x| stack(x, Axis(0)).max()).unwrap();
+    let mut g = [0.0; 3];
+    assert_eq!(f.value_and_grad(&[3.0, 1.0, 2.0], &mut g).unwrap(), 3.0);
+    assert_eq!(g, [1.0, 0.0, 0.0]);
+    assert_eq!(f.value_and_grad(&[0.0, 1.0, 5.0], &mut g).unwrap(), 5.0);
+    assert_eq!(g, [0.0, 0.0, 1.0]);
+}
+
+#[test]
+fn threads_share_one_compiled_function() {
+    let f = Compiled::trace(&point(0), mlp).unwrap();
+    (0..64).into_par_iter().for_each(|k| {
+        let x = point(k);
+        let (v, g) = tape_value_and_grad(&x);
+        let mut gc = vec![0.0; N];
+        assert_relative_eq!(
+            f.value_and_grad(&x, &mut gc).unwrap(),
+            v,
+            max_relative = 1e-13
+        );
+        for (a, b) in gc.iter().zip(&g) {
+            assert_relative_eq!(a, b, max_relative = 1e-12, epsilon = 1e-14);
+        }
+    });
+}
+
+/// `y = W x` for a 2×3 `W`, every element an output: its Jacobian is `W`.
+fn linear<'t>(t: &'t Tape<f64>, x: &[Var<'t, f64>]) -> Vec<Var<'t, f64>> {
+    let w = t.constant_tensor([2, 3], vec![1.0, 2.0, 3.0, -1.0, 0.5, 4.0]);
+    let y = w.matmul(stack(x, Axis(0)).reshape([3, 1]));
+    vec![y.elem(0), y.elem(1)]
+}
+
+#[test]
+fn jacobian_and_vjp_of_a_matmul() {
+    let f = Compiled::trace_many(&[1.0, 2.0, 3.0], linear).unwrap();
+    let mut j = [0.0; 6];
+    f.jacobian(&[0.5, -1.0, 2.0], &mut j).unwrap();
+    // ∂(W x)/∂x = W, row-major; the second sweep starts from zeroed tensor adjoints.
+    assert_eq!(j, [1.0, 2.0, 3.0, -1.0, 0.5, 4.0]);
+    let mut out = [0.0; 3];
+    f.vjp(&[0.5, -1.0, 2.0], &[1.0, 10.0], &mut out).unwrap();
+    // wᵀ W = (1 − 10, 2 + 5, 3 + 40)
+    assert_eq!(out, [-9.0, 7.0, 43.0]);
+    let mut y = [0.0; 2];
+    f.values(&[1.0, 1.0, 1.0], &mut y).unwrap();
+    assert_eq!(y, [6.0, 3.5]);
+}
+
+#[test]
+fn forward_mode_is_refused_with_a_reason() {
+    let f = Compiled::trace(&point(0), mlp).unwrap();
+    let mut hv = vec![0.0; N];
+    let e = f.hvp(&point(1), &point(2), &mut hv).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Unsupported { .. }), "{e}");
+    assert!(e.to_string().contains("tensor ops"), "{e}");
+    let mut h = vec![0.0; N * N];
+    assert!(f.hessian(&point(1), &mut h).is_err());
+}
+
+#[test]
+fn a_tensor_output_of_one_element_is_a_scalar_and_a_larger_one_is_refused() {
+    let f = Compiled::trace(&[1.0, 2.0], |_, x| stack(x, Axis(0)).sum()).unwrap();
+    let mut g = [0.0; 2];
+    assert_eq!(f.value_and_grad(&[3.0, 4.0], &mut g).unwrap(), 7.0);
+    assert_eq!(g, [1.0, 1.0]);
+    let Err(e) = Compiled::trace(&[1.0, 2.0], |_, x| stack(x, Axis(0))) else {
+        panic!("a tensor output")
+    };
+    assert!(e.to_string().contains("shape [2]"), "{e}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    #[test]
+    fn compiled_gradient_matches_finite_differences(x in prop::collection::vec(-1.5f64..1.5, N)) {
+        let f = Compiled::trace(&point(0), mlp).unwrap();
+        let mut g = vec![0.0; N];
+        f.value_and_grad(&x, &mut g).unwrap();
+        let h = 1e-6;
+        for i in 0..N {
+            let (mut a, mut b) = (x.clone(), x.clone());
+            a[i] += h;
+            b[i] -= h;
+            let fd = (f.value(&a).unwrap() - f.value(&b).unwrap()) / (2.0 * h);
+            // max's kink: skip coordinates within h of a tie.
+            let mut s = x.clone();
+            s.sort_by(f64::total_cmp);
+            if s.windows(2).any(|w| w[1] - w[0] < 4.0 * h) {
+                continue;
+            }
+            prop_assert!((fd - g[i]).abs() < 1e-6 * (1.0 + g[i].abs()), "{i}: fd {fd} vs {}", g[i]);
+        }
+    }
+}
