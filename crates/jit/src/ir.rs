@@ -494,3 +494,20 @@ pub struct Rolled<T> {
     /// Its regions, in order, covering `0..program.len()`.
     pub regions: Vec<Region>,
 }
+
+impl<T> Rolled<T> {
+    /// `program` with no loops: one straight region.
+    ///
+    /// ```
+    /// use wengert_jit::ir::{Program, Region, Rolled};
+    /// let r = Rolled::straight(Program::<f64>::new(0));
+    /// assert_eq!(r.regions, vec![Region::Straight { start: 0, end: 0 }]);
+    /// ```
+    pub fn straight(program: Program<T>) -> Rolled<T> {
+        let end = program.len() as u32;
+        Rolled {
+            program,
+            regions: vec![Region::Straight { start: 0, end }],
+        }
+    }
+}

@@ -163,3 +163,74 @@ proptest! {
         }
     }
 }
+
+/// Many scalar instructions between tensor runs: the native lowering cuts its chunks at
+/// each run, and a value crosses both kinds of cut.
+fn long<'t>(t: &'t Tape<f64>, x: &[Var<'t, f64>]) -> Var<'t, f64> {
+    let w = t.constant_tensor([H, N], w1());
+    let mut h = w.matmul(stack(x, Axis(0)).reshape([N, 1])).tanh();
+    let mut s = x[0] * 0.0;
+    for i in 0..900 {
+        s = s + (h.elem(i % H) * x[i % N]).sin() * 0.01;
+        if i % 300 == 299 {
+            h = (h * s).softmax(Axis(0));
+        }
+    }
+    s + h.logsumexp()
+}
+
+#[cfg(feature = "cranelift")]
+#[test]
+fn native_code_agrees_with_the_interpreter_bit_for_bit() {
+    use wengert_jit::interp::Interp;
+    use wengert_jit::ir::{Inst, Rolled};
+    use wengert_jit::kernel::Kernel;
+    use wengert_jit::{grad, native, opt, trace};
+    let traced = [
+        (trace::trace(&point(0), mlp).unwrap(), "mlp"),
+        (trace::trace(&point(0), long).unwrap(), "long"),
+    ];
+    for (t, name) in traced {
+        for p in [
+            opt::optimize(&grad::grad(&t).unwrap().program),
+            opt::optimize(&t.program),
+        ] {
+            if name == "long" {
+                let runs = p
+                    .insts
+                    .iter()
+                    .filter(|i| matches!(i, Inst::TRun(_)))
+                    .count();
+                assert!(p.len() > native::CHUNK && runs >= 4, "{} {runs}", p.len());
+            }
+            let k = native::compile(&Rolled::straight(p.clone())).expect("native code");
+            let i = Interp::new(p.clone());
+            for x in [point(1), point(2)] {
+                let r = [&*k as &dyn Kernel<f64>, &i].map(|k| {
+                    let mut out = vec![0.0; p.outputs()];
+                    let mut s = vec![f64::NAN; k.scratch_len()];
+                    k.run(&x, &mut out, &mut s).unwrap();
+                    out
+                });
+                let bits = |v: &[f64]| v.iter().map(|a| a.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&r[0]), bits(&r[1]), "{name}");
+            }
+        }
+    }
+    // The long one, through the public path, against the tape.
+    let f = Compiled::trace(&point(0), long).unwrap();
+    let x = point(3);
+    let tape = Tape::new();
+    let xs = tape.vars(&x);
+    let y = long(&tape, &xs);
+    let g = tape.backward(y);
+    let mut gc = vec![0.0; N];
+    assert_relative_eq!(
+        f.value_and_grad(&x, &mut gc).unwrap(),
+        y.value(),
+        max_relative = 1e-12
+    );
+    for (a, &v) in gc.iter().zip(&xs) {
+        assert_relative_eq!(*a, g[v], max_relative = 1e-10, epsilon = 1e-13);
+    }
+}

@@ -241,6 +241,10 @@ fn native<T: Real>(p: &Program<T>) -> Option<Box<dyn Kernel<T>>> {
 /// (`None` above its size threshold or on failure, so that the interpreter runs).
 #[cfg(feature = "cranelift")]
 fn native_f64(p: &Program<f64>) -> Option<Box<dyn Kernel<f64>>> {
+    if p.tensors.is_some() {
+        // Straight: the tensor memory is not addressed by loop counters.
+        return crate::native::compile(&crate::ir::Rolled::straight(p.clone()));
+    }
     crate::native::compile(&crate::roll::roll(p))
 }
 

@@ -2,7 +2,9 @@
 //! `sincos` that machine code calls.
 #![allow(unsafe_code)]
 use crate::kernel::{GuardFailed, Kernel};
+use crate::tensor::{Pieces, Plan, Tensors};
 use cranelift_jit::JITModule;
+use std::sync::Arc;
 
 /// The machine code of one region: `fn(x, out, scratch) -> u32`.
 type Entry = extern "C" fn(*const f64, *mut f64, *mut f64) -> u32;
@@ -15,6 +17,9 @@ pub(crate) struct Native {
     scratch: usize,
     inputs: usize,
     outputs: usize,
+    /// With tensor ops: their runtime, the plan, and the number of functions before each
+    /// tensor run.
+    tensors: Option<(Arc<Tensors<f64>>, Plan, Vec<usize>)>,
 }
 
 impl Native {
@@ -31,7 +36,51 @@ impl Native {
             scratch,
             inputs,
             outputs,
+            tensors: None,
         }
+    }
+
+    /// Runs tensor steps between the functions: before function `cuts[k]` comes run `k`.
+    pub(crate) fn set_tensors(&mut self, ts: Arc<Tensors<f64>>, plan: Plan, cuts: Vec<usize>) {
+        self.tensors = Some((ts, plan, cuts));
+    }
+
+    /// Runs functions `fns` in order.
+    fn run_fns(
+        fns: &[*const u8],
+        x: &[f64],
+        out: &mut [f64],
+        scratch: &mut [f64],
+    ) -> Result<(), GuardFailed> {
+        for f in fns {
+            // SAFETY: `f` was returned by `get_finalized_function` for a function of
+            // signature `Entry` (three pointers, an i32 result, the platform's C calling
+            // convention) and its memory is alive (the `Native` owning `fns` holds the
+            // module). Its loads and stores stay within the lengths its caller asserted
+            // (`Kernel::run`): input, output and slot indices come from a validated program
+            // (and its loops' ranges lie within the program).
+            let code = unsafe { std::mem::transmute::<*const u8, Entry>(*f) };
+            let failed = code(x.as_ptr(), out.as_mut_ptr(), scratch.as_mut_ptr());
+            if failed != 0 {
+                return Err(GuardFailed { id: failed - 1 });
+            }
+        }
+        Ok(())
+    }
+}
+
+impl Pieces<f64> for Native {
+    fn piece(
+        &self,
+        k: usize,
+        x: &[f64],
+        out: &mut [f64],
+        s: &mut [f64],
+    ) -> Result<(), GuardFailed> {
+        let cuts = &self.tensors.as_ref().expect("pieces of a tensor program").2;
+        let start = if k == 0 { 0 } else { cuts[k - 1] };
+        let end = cuts.get(k).copied().unwrap_or(self.fns.len());
+        Self::run_fns(&self.fns[start..end], x, out, s)
     }
 }
 
@@ -39,7 +88,7 @@ impl Native {
     /// The program's one function, if it is one, as a [`Single`].
     pub(crate) fn single(&self) -> Option<Single<'_>> {
         match self.fns[..] {
-            [f] => Some(Single {
+            [f] if self.tensors.is_none() => Some(Single {
                 f,
                 inputs: self.inputs,
                 outputs: self.outputs,
@@ -106,6 +155,8 @@ impl Single<'_> {
 // is immutable, executable memory, and the functions read and write only the buffers passed
 // to each call, which belong to the caller: sharing `Native` between threads shares only
 // read-only code. The raw pointers are addresses of that code, valid as long as `module`.
+// The tensor runtime (`tensors`) is `Send + Sync` by its own types (its mutable state is
+// behind mutexes).
 unsafe impl Send for Native {}
 // SAFETY: as for `Send`: `&Native` gives access to immutable code only.
 unsafe impl Sync for Native {}
@@ -143,10 +194,13 @@ impl Kernel<f64> for Native {
             self.outputs,
             self.scratch
         );
+        if let Some((ts, plan, _)) = &self.tensors {
+            return plan.run(ts, self, x, out, scratch);
+        }
         // One function (every program of at most `CHUNK` straight instructions) is most
         // calls: its slice pattern is the same loop without the iterator.
         if let [f] = self.fns[..] {
-            // SAFETY: as in the loop below.
+            // SAFETY: as in `Native::run_fns`.
             let code = unsafe { std::mem::transmute::<*const u8, Entry>(f) };
             let failed = code(x.as_ptr(), out.as_mut_ptr(), scratch.as_mut_ptr());
             return match failed {
@@ -154,19 +208,7 @@ impl Kernel<f64> for Native {
                 k => Err(GuardFailed { id: k - 1 }),
             };
         }
-        for f in &self.fns {
-            // SAFETY: `f` was returned by `get_finalized_function` for a function of
-            // signature `Entry` (three pointers, an i32 result, the platform's C calling
-            // convention) and its memory is alive (`self.module`). Its loads and stores stay
-            // within the lengths asserted above: input, output and slot indices come from a
-            // validated program (and its loops' ranges lie within the program).
-            let code = unsafe { std::mem::transmute::<*const u8, Entry>(*f) };
-            let failed = code(x.as_ptr(), out.as_mut_ptr(), scratch.as_mut_ptr());
-            if failed != 0 {
-                return Err(GuardFailed { id: failed - 1 });
-            }
-        }
-        Ok(())
+        Self::run_fns(&self.fns, x, out, scratch)
     }
 }
 

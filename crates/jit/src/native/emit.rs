@@ -247,6 +247,17 @@ impl<'a, 'b> Fn<'a, 'b> {
                     self.guard(cmp, a[0], a[1], expect, id);
                     a[0]
                 }
+                // The tensor plan (`crate::tensor::Plan`) takes a write's value from its
+                // slot after this function, and fills a read's slot before it.
+                Inst::TWrite { .. } => {
+                    self.b
+                        .ins()
+                        .store(F, a[0], scratch, off(self.slots.slot(i))?);
+                    a[0]
+                }
+                Inst::TRead { .. } => self.load_value(i),
+                // Runs fall between functions; nothing reads their value.
+                Inst::TRun(_) => self.b.ins().f64const(0.0),
                 ref inst => {
                     let next = insts[..end].get(i + 1);
                     self.op_paired(inst, next, &a, funcs)?

@@ -58,8 +58,13 @@ pub(crate) struct Ctx {
 /// assert_eq!(out, [9.0]);
 /// ```
 pub fn compile(r: &Rolled<f64>) -> Option<Box<dyn Kernel<f64>>> {
-    if r.program.len() > MAX_INSTS || r.program.tensors.is_some() {
+    if r.program.len() > MAX_INSTS {
         return None;
+    }
+    if r.program.tensors.is_some() && r.loops().next().is_some() {
+        // The tensor memory is not addressed by loop counters: a tensor program is lowered
+        // straight (`compiled::lower` does not roll it).
+        return compile(&Rolled::straight(r.program.clone()));
     }
     compile_or_err(r)
         .ok()
@@ -174,14 +179,29 @@ fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
             }
         }
     }
+    // Straight runs in chunks, cut at each tensor run: the functions before the `k`-th run
+    // are `cuts[k - 1]..cuts[k]` (see `crate::tensor::kernel`).
+    let truns: Vec<usize> = (0..p.len())
+        .filter(|&i| matches!(p.insts[i], crate::ir::Inst::TRun(_)))
+        .collect();
+    let mut cuts = Vec::with_capacity(truns.len());
     let mut pieces: Vec<Piece> = Vec::new();
+    let mut next_run = truns.iter().copied().peekable();
     for run in runs {
         match run {
             Piece::Straight(mut s, end) => {
                 while s < end {
-                    let e = end.min(s + CHUNK);
-                    pieces.push(Piece::Straight(s, e));
+                    let cut = next_run.peek().copied().filter(|&t| t < end);
+                    let e = end.min(s + CHUNK).min(cut.unwrap_or(usize::MAX));
+                    if e > s {
+                        pieces.push(Piece::Straight(s, e));
+                    }
                     s = e;
+                    if cut == Some(s) {
+                        cuts.push(pieces.len());
+                        next_run.next();
+                        s += 1;
+                    }
                 }
             }
             lp => pieces.push(lp),
@@ -216,15 +236,14 @@ fn compile_or_err(r: &Rolled<f64>) -> Result<call::Native, String> {
     // them all in registers (`emit::Fn::straight` stores and loads a slot only for a reader
     // further away): it touches no scratch, and a caller's buffer is only the outputs.
     let registers = matches!(pieces[..], [Piece::Straight(..)])
+        && p.tensors.is_none()
         && (0..p.len()).all(|i| last_use[i] as usize <= i + emit::NEAR);
     let scratch = if registers { 0 } else { p.len() };
-    Ok(call::Native::new(
-        ctx.module,
-        fns,
-        scratch,
-        p.inputs(),
-        p.outputs(),
-    ))
+    let mut n = call::Native::new(ctx.module, fns, scratch, p.inputs(), p.outputs());
+    if let Some(ts) = &p.tensors {
+        n.set_tensors(ts.clone(), crate::tensor::Plan::new(p), cuts);
+    }
+    Ok(n)
 }
 
 /// Declares and defines the function built in `mctx`, and clears it for the next one.
