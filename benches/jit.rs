@@ -330,35 +330,6 @@ fn all(c: &mut Criterion) {
     hello(c);
 }
 
-/// Seconds for `reps` calls of `f`.
-fn time(reps: usize, mut f: impl FnMut()) -> f64 {
-    let t = std::time::Instant::now();
-    for _ in 0..reps {
-        f();
-    }
-    t.elapsed().as_secs_f64()
-}
-
-/// The median and quartiles of `rounds` ratios `a / b`, each round timing `reps` calls of both
-/// in alternating order, so that both run under the same load.
-fn interleaved(rounds: usize, reps: usize, mut a: impl FnMut(), mut b: impl FnMut()) -> [f64; 3] {
-    time(reps, &mut a);
-    time(reps, &mut b);
-    let mut r: Vec<f64> = (0..rounds)
-        .map(|k| {
-            if k % 2 == 0 {
-                let ta = time(reps, &mut a);
-                ta / time(reps, &mut b)
-            } else {
-                let tb = time(reps, &mut b);
-                time(reps, &mut a) / tb
-            }
-        })
-        .collect();
-    r.sort_by(f64::total_cmp);
-    [r[rounds / 2], r[rounds / 4], r[3 * rounds / 4]]
-}
-
 /// Rounds of [`interleaved_ratios`]: many short ones (about 10 ms of each side), because
 /// this machine's speed drifts by up to 2x within seconds (a busy sibling thread): the
 /// shorter a round, the likelier both sides of it ran at one speed. With 31 rounds of 50 ms

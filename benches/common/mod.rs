@@ -144,3 +144,37 @@ pub fn check(name: &str, got: &[f64], want: &[f64]) {
         );
     }
 }
+
+/// Seconds for `reps` calls of `f`.
+pub fn time(reps: usize, mut f: impl FnMut()) -> f64 {
+    let t = std::time::Instant::now();
+    for _ in 0..reps {
+        f();
+    }
+    t.elapsed().as_secs_f64()
+}
+
+/// The median and quartiles of `rounds` ratios `a / b`, each round timing `reps` calls of both
+/// in alternating order, so that both run under the same load.
+pub fn interleaved(
+    rounds: usize,
+    reps: usize,
+    mut a: impl FnMut(),
+    mut b: impl FnMut(),
+) -> [f64; 3] {
+    time(reps, &mut a);
+    time(reps, &mut b);
+    let mut r: Vec<f64> = (0..rounds)
+        .map(|k| {
+            if k % 2 == 0 {
+                let ta = time(reps, &mut a);
+                ta / time(reps, &mut b)
+            } else {
+                let tb = time(reps, &mut b);
+                time(reps, &mut a) / tb
+            }
+        })
+        .collect();
+    r.sort_by(f64::total_cmp);
+    [r[rounds / 2], r[rounds / 4], r[3 * rounds / 4]]
+}

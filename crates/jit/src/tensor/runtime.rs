@@ -53,6 +53,8 @@ pub(super) struct Runtime<T: Real> {
     proto: Mutex<Call<T>>,
     pool: Mutex<Vec<Call<T>>>,
     copyable: bool,
+    /// The element ranges whose adjoints a sweep uses (constants have none), merged.
+    live: Vec<(usize, usize)>,
 }
 
 impl<T: Real> Runtime<T> {
@@ -66,7 +68,15 @@ impl<T: Real> Runtime<T> {
         let len = init.len();
         init.resize(2 * len, T::zero());
         let copyable = ops.iter().all(|o| o.boxed_clone().is_some());
+        let mut live: Vec<(usize, usize)> = Vec::new();
+        for n in nodes.iter().filter(|n| n.dep()) {
+            match live.last_mut() {
+                Some(r) if r.1 == n.off => r.1 = n.off + n.len(),
+                _ => live.push((n.off, n.off + n.len())),
+            }
+        }
         Runtime {
+            live,
             nodes,
             steps,
             proto: Mutex::new(Call { mem: init, ops }),
@@ -127,7 +137,12 @@ impl<T: Real> Ctx<T> for Running<'_, T> {
         let half = self.c.mem.len() / 2;
         let (vals, adj) = self.c.mem.split_at_mut(half);
         match s {
-            TStep::ZeroAdjoints => adj.fill(T::zero()),
+            // Constants (a weight matrix) have no adjoint to clear.
+            TStep::ZeroAdjoints => {
+                for &(a, b) in &self.rt.live {
+                    adj[a..b].fill(T::zero());
+                }
+            }
             TStep::Forward(k) => {
                 let (a, b) = self.rt.steps[k as usize];
                 for n in &self.rt.nodes[a as usize..b as usize] {
