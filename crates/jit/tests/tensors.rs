@@ -234,3 +234,97 @@ fn native_code_agrees_with_the_interpreter_bit_for_bit() {
         assert_relative_eq!(*a, g[v], max_relative = 1e-10, epsilon = 1e-13);
     }
 }
+
+/// `y = x³` elementwise, saving `3x²` in `forward` for `vjp` (state), and not copyable:
+/// concurrent calls take turns with the one recorded copy.
+struct SavingCube {
+    saved: Vec<f64>,
+}
+
+impl wengert_tape::Op<f64> for SavingCube {
+    fn name(&self) -> &'static str {
+        "saving_cube"
+    }
+    fn forward(&mut self, inputs: &[wengert_tape::TensorRef<'_, f64>], out: &mut [f64]) {
+        self.saved = inputs[0].data.iter().map(|x| 3.0 * x * x).collect();
+        for (o, &x) in out.iter_mut().zip(inputs[0].data) {
+            *o = x * x * x;
+        }
+    }
+    fn vjp(
+        &self,
+        _: usize,
+        _: &[wengert_tape::TensorRef<'_, f64>],
+        _: wengert_tape::TensorRef<'_, f64>,
+        g: &[f64],
+        gi: &mut [f64],
+    ) {
+        for ((a, &b), &d) in gi.iter_mut().zip(g).zip(&self.saved) {
+            *a += b * d;
+        }
+    }
+}
+
+fn cubes<'t>(t: &'t Tape<f64>, x: &[Var<'t, f64>]) -> Var<'t, f64> {
+    let v = stack(x, Axis(0));
+    let shape = v.shape();
+    t.record_op(SavingCube { saved: Vec::new() }, &[v], shape)
+        .sum()
+}
+
+#[test]
+fn an_op_without_copies_keeps_its_state_per_call_from_many_threads() {
+    let f = Compiled::trace(&[1.0, 2.0, 3.0], cubes).unwrap();
+    (0..200).into_par_iter().for_each(|k| {
+        let x = [k as f64 * 0.01, 1.0 - k as f64 * 0.02, 0.5];
+        let mut g = [0.0; 3];
+        let v = f.value_and_grad(&x, &mut g).unwrap();
+        assert_eq!(v, x.iter().map(|a| a * a * a).sum::<f64>());
+        // d Σx³/dx = 3x², from this call's forward, never another thread's.
+        assert_eq!(g, x.map(|a| 3.0 * a * a));
+    });
+}
+
+#[test]
+fn a_failed_guard_in_a_tensor_program_leaves_later_calls_right() {
+    // The branch on a tensor element is a guard; a call that flips it fails, the next is
+    // right (the call's tensor context went back to the pool intact).
+    let f = Compiled::trace(&[1.0, 2.0], |t, x| {
+        let w = t.constant_tensor([2, 2], vec![1.0, 0.5, -1.0, 2.0]);
+        let y = w.matmul(stack(x, Axis(0)).reshape([2, 1]));
+        if y.elem(0) > 0.0 {
+            y.elem(1) * y.elem(0)
+        } else {
+            y.elem(1)
+        }
+    })
+    .unwrap();
+    let mut g = [0.0; 2];
+    let e = f.value_and_grad(&[-3.0, 1.0], &mut g).unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::Guard { .. }), "{e}");
+    // y = (x0 + x1/2, -x0 + 2 x1); f = y1 y0; at (1, 2): y = (2, 3), f = 6,
+    // ∇f = y1 (1, 1/2) + y0 (-1, 2) = (3 - 2, 1.5 + 4)
+    assert_eq!(f.value_and_grad(&[1.0, 2.0], &mut g).unwrap(), 6.0);
+    assert_eq!(g, [1.0, 5.5]);
+}
+
+#[test]
+fn a_fori_body_with_tensor_ops_is_refused() {
+    use wengert_jit::fori::{fori_loop, Read};
+    let r = [Read { base: 0, stride: 1 }];
+    let Err(e) = fori_loop(&[1.0; 3], 3, &[0.0], &r, |_, c, r| {
+        vec![c[0] + stack(&[r[0], c[0]], Axis(0)).sum()]
+    }) else {
+        panic!("refused")
+    };
+    assert!(
+        matches!(
+            e.kind(),
+            ErrorKind::Unsupported {
+                op: "fori_loop",
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
